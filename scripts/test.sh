@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: every test — type check, unit + integration (Vitest), end-to-end (Playwright + Debian Chromium).
+# Prints one closing line "imzlens: N passed, M failed" summed over all runners.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-chromium.sh || exit 1
+
+out=test-results
+rm -rf "$out"; mkdir -p "$out"
+status=0
+
+echo "== type check"
+if ! npm run --silent check; then echo "type check FAILED"; status=1; fi
+
+echo "== unit + integration (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1
+
+echo "== build"
+npx vite build --logLevel warn || { echo "build FAILED"; status=1; }
+
+echo "== end-to-end (playwright)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" npx playwright test --reporter=list,json || status=1
+
+node scripts/summarize-tests.mjs "$out" "$status"
