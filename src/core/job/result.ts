@@ -1,0 +1,79 @@
+// The result model of an annotation job: what the table, viewer, CSV export and result bundle show.
+// One object per annotation row is fine here (hundreds to thousands of rows, never per peak).
+
+export interface JobParams {
+  /** Molecular database ids/names used, in order. */
+  databases: string[];
+  adducts: string[];
+  neutralLosses: string[];
+  chemMods: string[];
+  polarity: '+' | '-';
+  /** isocalc_sigma (Da), v1 instrument model. */
+  sigma: number;
+  ppm: number;
+  /** Decoy sample size (1–80, METASPACE default 20). */
+  decoys: number;
+  analysisVersion: 1;
+}
+
+export interface AnnotationRow {
+  /** Molecular formula as in the database. */
+  formula: string;
+  chemMod: string;
+  neutralLoss: string;
+  adduct: string;
+  /** Canonical ion formula (CHNOPS order), e.g. C6H13O6 for C6H12O6+H. */
+  ionFormula: string;
+  /** METASPACE ion string, e.g. C6H12O6+H+. */
+  ion: string;
+  /** Theoretical m/z of isotope peak 0 (the centroid METASPACE images first). */
+  mz: number;
+  msm: number;
+  /** Digitised FDR level: 0.05, 0.1, 0.2, 0.5 or 1. */
+  fdr: number;
+  /** Continuous monotone FDR (extra column, not METASPACE's). */
+  fdrRaw: number;
+  chaos: number;
+  spatial: number;
+  spectral: number;
+  mzErrAbs: number;
+  mzErrRel: number;
+  /** Database name this row comes from. */
+  database: string;
+  moleculeIds: string[];
+  moleculeNames: string[];
+  /** Theoretical centroids: 4 slots, m/z-sorted, intensities max 100, zero padded. */
+  centroidMzs: number[];
+  centroidInts: number[];
+  /** Observed per-isotope image totals / max / non-zero pixels. */
+  totalInt: number[];
+  maxInt: number[];
+  nPx: number[];
+}
+
+export interface StageStat {
+  stage: string;
+  wallMs: number;
+  /** Items processed in the stage (ions, tasks, bytes…) with a unit. */
+  items?: number;
+  unit?: string;
+}
+
+export interface JobResult {
+  version: 1;
+  datasetId: string;
+  datasetName: string;
+  params: JobParams;
+  createdAt: string;
+  rows: AnnotationRow[];
+  stats: {
+    stages: StageStat[];
+    ionFormulas: number;
+    targets: number;
+    decoys: number;
+    scored: number;
+    annotatedAt10: number;
+    executor: string;
+    workers: number;
+  };
+}
