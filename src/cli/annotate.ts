@@ -1,0 +1,325 @@
+// `imzlens annotate`: METASPACE v1 annotation of one dataset against molecular databases, in Node.
+//   imzlens annotate ds_config.json db_config.json OUT [--impl local] [--workers N] [--no-output] [--no-cache] [--all-ions]
+//   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses ...] [--chem-mods ...]
+//                    --polarity + --sigma 0.000619 --ppm 3 --decoys 20 --out OUT
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Papa from 'papaparse';
+import { parseDbConfig, parseDsConfig, parseJsonConfig, ConfigError } from '../core/job/config.ts';
+import type { JobParams, JobResult } from '../core/job/result.ts';
+import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
+import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
+import { NodePool } from '../platform/node/node-pool.ts';
+import { DirStageCache, defaultCacheRoot } from '../platform/node/stage-cache.ts';
+import { DirCentroidCache } from '../platform/node/centroid-cache.ts';
+import { openDataset } from '../platform/node/dataset-cache.ts';
+import { CancelledError } from '../core/job/executor.ts';
+import { ProgressPrinter } from './progress.ts';
+import { writeIonImagePngs } from './ion-pngs.ts';
+
+const USAGE = `usage:
+  imzlens annotate ds_config.json db_config.json OUT [--impl local] [--workers N] [--no-output] [--no-cache] [--all-ions]
+  imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses -H2O,...] [--chem-mods ...]
+                   --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT`;
+
+interface Job {
+  name: string;
+  imzml: string;
+  ibd: string | null;
+  dbPaths: string[];
+  params: JobParams;
+  out: string;
+}
+
+const list = (s: string | undefined): string[] =>
+  s === undefined ? [] : s.split(',').map((x) => x.trim()).filter((x, i, a) => x !== '' || a.length === 1);
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      impl: { type: 'string', default: 'local' },
+      workers: { type: 'string' },
+      'no-output': { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
+      'all-ions': { type: 'boolean', default: false },
+      imzml: { type: 'string' },
+      ibd: { type: 'string' },
+      db: { type: 'string', multiple: true },
+      adducts: { type: 'string' },
+      'neutral-losses': { type: 'string' },
+      'chem-mods': { type: 'string' },
+      polarity: { type: 'string' },
+      sigma: { type: 'string' },
+      ppm: { type: 'string' },
+      decoys: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const impl = values.impl!;
+  if (!['local', 'auto', 'serverless', 'hybrid'].includes(impl)) throw new Error(`--impl must be local, serverless, hybrid or auto (got '${impl}')`);
+  if (impl === 'serverless' || impl === 'hybrid') {
+    throw new Error(`--impl ${impl} is not available in this build yet: use --impl local`);
+  }
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a whole number ≥ 1 (got '${values.workers}')`);
+  }
+
+  const job = positionals.length ? await jobFromConfigs(positionals) : jobFromFlags(values);
+  validateParams(job.params);
+
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const printer = new ProgressPrinter(values.quiet ? null : process.stderr);
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nimzlens annotate: interrupted, stopping workers…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+
+  const cacheRoot = defaultCacheRoot();
+  const tmpRoot = values['no-cache'] ? await mkdtemp(join(tmpdir(), 'imzlens-')) : null;
+  const root = tmpRoot ?? cacheRoot;
+  let pool: NodePool | null = null;
+  try {
+    const dbs = await loadDbs(job.dbPaths);
+    const ingestStart = performance.now();
+    const ds = await openDataset({
+      imzml: job.imzml,
+      ibd: job.ibd,
+      name: job.name,
+      root: join(root, 'datasets'),
+      useCache: !values['no-cache'],
+      onProgress: (p) => printer.update(p.stage, p.done, p.total),
+      signal: controller.signal,
+    });
+    const ingestMs = performance.now() - ingestStart;
+    printer.done(`dataset ${ds.meta.name}: ${ds.meta.width}×${ds.meta.height}, ${ds.meta.nSpectra} spectra, ${ds.meta.totalPeaks} peaks${ds.cached ? ' (cached)' : ''}`);
+    for (const w of ds.meta.warnings) process.stderr.write(`warning: ${w}\n`);
+
+    pool = new NodePool({ storeRoot: join(root, 'datasets'), workers });
+    const { result, details } = await runAnnotationDetailed({
+      store: ds.store,
+      meta: ds.meta,
+      mask: ds.mask,
+      dbs,
+      params: job.params,
+      executor: pool,
+      centroidCache: values['no-cache'] ? undefined : new DirCentroidCache(join(cacheRoot, 'centroids')),
+      stageCache: values['no-cache'] ? undefined : new DirStageCache(join(cacheRoot, 'stages')),
+      onProgress: (p) => printer.update(p.stage, p.done, p.total),
+      signal: controller.signal,
+    });
+    printer.done(`${result.rows.length} target ions with msm > 0; ${result.stats.annotatedAt10} at FDR ≤ 10 %`);
+
+    await mkdir(job.out, { recursive: true });
+    await writeFile(join(job.out, 'results.csv'), resultsCsv(result));
+    if (values['all-ions']) await writeFile(join(job.out, 'all_ions.csv.gz'), gzipSync(allIonsCsv(details)));
+    let imagesMs = 0;
+    if (!values['no-output']) {
+      const ti = performance.now();
+      await writeIonImagePngs(ds, result, join(job.out, 'images'), 0.5);
+      imagesMs = performance.now() - ti;
+    }
+    const cpu = process.cpuUsage(cpu0);
+    const stats = {
+      dataset: { name: ds.meta.name, width: ds.meta.width, height: ds.meta.height, spectra: ds.meta.nSpectra, peaks: ds.meta.totalPeaks, cached: ds.cached },
+      params: job.params,
+      databases: dbs.map((d) => ({ name: d.name, formulas: d.formulas.length })),
+      stages: [{ stage: 'ingest', wallMs: ingestMs }, ...result.stats.stages, ...(imagesMs ? [{ stage: 'images', wallMs: imagesMs }] : [])],
+      wallMs: performance.now() - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      counts: {
+        ionFormulas: result.stats.ionFormulas,
+        targets: result.stats.targets,
+        decoys: result.stats.decoys,
+        centroids: details.centroids.nPeaks.reduce((s, v) => s + v, 0),
+        scored: result.stats.scored,
+        annotated: result.rows.length,
+        fdr5: result.rows.filter((r) => r.fdr <= 0.05).length,
+        fdr10: result.rows.filter((r) => r.fdr <= 0.1).length,
+        fdr20: result.rows.filter((r) => r.fdr <= 0.2).length,
+        fdr50: result.rows.filter((r) => r.fdr <= 0.5).length,
+      },
+      executor: { name: result.stats.executor, workers: result.stats.workers },
+    };
+    await writeFile(join(job.out, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
+    process.stderr.write(`results written to ${job.out}/ in ${(stats.wallMs / 1000).toFixed(1)} s\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof CancelledError || controller.signal.aborted) {
+      process.stderr.write('imzlens annotate: cancelled; nothing was written\n');
+      return 130;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool?.close();
+    if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
+  }
+}
+
+async function readConfig(path: string) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ConfigError(path, ['cannot read the file: check the path']);
+  }
+  return parseJsonConfig(text, path);
+}
+
+/** A path from a config file: absolute, relative to the config file, relative to the cwd, or (Lithops configs name
+ * `metabolomics/db/...` paths of their own repository) the file name next to the config. */
+function resolveFromConfig(p: string, configPath: string): string {
+  if (/^[a-z0-9]+:\/\//i.test(p) || isAbsolute(p)) return p;
+  const dir = dirname(resolve(configPath));
+  const candidates = [join(dir, p), resolve(p), join(dir, basename(p))];
+  const hit = candidates.find((c) => existsSync(c));
+  if (!hit) throw new Error(`${configPath}: "${p}" not found (tried ${candidates.join(', ')})`);
+  return hit;
+}
+
+async function jobFromConfigs(pos: string[]): Promise<Job> {
+  if (pos.length !== 3) throw new Error(`expected ds_config.json db_config.json OUT\n${USAGE}`);
+  const [dsPath, dbPath, out] = pos;
+  const ds = parseDsConfig(await readConfig(dsPath), dsPath);
+  const db = parseDbConfig(await readConfig(dbPath), dbPath);
+  const polarity = ds.polarity ?? '+';
+  return {
+    name: ds.name,
+    imzml: resolveFromConfig(ds.imzmlPath, dsPath),
+    ibd: ds.ibdPath ? resolveFromConfig(ds.ibdPath, dsPath) : null,
+    dbPaths: db.databases.map((p) => resolveFromConfig(p, dbPath)),
+    out,
+    params: {
+      databases: db.databases.map((p) => basename(p)),
+      adducts: ds.adducts ?? db.adducts,
+      neutralLosses: ds.neutralLosses ?? db.neutralLosses,
+      chemMods: ds.chemMods ?? db.chemMods,
+      polarity,
+      sigma: ds.sigma ?? 0.001238,
+      ppm: ds.ppm ?? 3,
+      decoys: ds.decoys ?? 20,
+      analysisVersion: 1,
+    },
+  };
+}
+
+function jobFromFlags(v: Record<string, unknown>): Job {
+  const need = (k: string) => {
+    if (v[k] === undefined) throw new Error(`missing --${k}\n${USAGE}`);
+    return v[k] as string;
+  };
+  const imzml = need('imzml');
+  const dbs = (v.db as string[] | undefined) ?? [];
+  if (!dbs.length) throw new Error(`missing --db (a molecular database CSV; repeat --db for several)\n${USAGE}`);
+  const pol = need('polarity');
+  const polarity = pol === '+' || pol === 'positive' ? '+' : pol === '-' || pol === 'negative' ? '-' : null;
+  if (!polarity) throw new Error(`--polarity must be + or - (got '${pol}')`);
+  const number = (k: string, def?: number) => {
+    const s = v[k] as string | undefined;
+    if (s === undefined) {
+      if (def === undefined) throw new Error(`missing --${k}\n${USAGE}`);
+      return def;
+    }
+    const x = Number(s);
+    if (!Number.isFinite(x)) throw new Error(`--${k} must be a number (got '${s}')`);
+    return x;
+  };
+  return {
+    name: basename(imzml).replace(/\.imzml$/i, ''),
+    imzml,
+    ibd: (v.ibd as string | undefined) ?? null,
+    dbPaths: dbs,
+    out: need('out'),
+    params: {
+      databases: dbs.map((p) => basename(p)),
+      adducts: list((v.adducts as string | undefined) ?? (polarity === '+' ? '+H,+Na,+K' : '-H,+Cl')),
+      neutralLosses: list(v['neutral-losses'] as string | undefined),
+      chemMods: list(v['chem-mods'] as string | undefined),
+      polarity,
+      sigma: number('sigma'),
+      ppm: number('ppm', 3),
+      decoys: number('decoys', 20),
+      analysisVersion: 1,
+    },
+  };
+}
+
+async function loadDbs(paths: string[]): Promise<MolDb[]> {
+  const dbs: MolDb[] = [];
+  for (const p of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(p));
+    } catch {
+      throw new Error(`${p}: cannot read the molecular database file: check the path`);
+    }
+    const db = parseMolDb(bytes, basename(p));
+    for (const w of db.warnings) process.stderr.write(`${p}: ${w}\n`);
+    dbs.push(db);
+  }
+  return dbs;
+}
+
+const g = (x: number) => (Number.isFinite(x) ? x : '');
+
+export function resultsCsv(r: JobResult): string {
+  const rows = r.rows.map((a) => ({
+    formula: a.formula,
+    chem_mod: a.chemMod,
+    neutral_loss: a.neutralLoss,
+    adduct: a.adduct,
+    ion: a.ion,
+    ion_formula: a.ionFormula,
+    mz: a.mz,
+    msm: a.msm,
+    fdr: a.fdr,
+    chaos: a.chaos,
+    spatial: a.spatial,
+    spectral: a.spectral,
+    database: a.database,
+    molecule_ids: a.moleculeIds.join('|'),
+    molecule_names: a.moleculeNames.join('|'),
+    mz_err_abs: g(a.mzErrAbs),
+    mz_err_rel: g(a.mzErrRel),
+    fdr_continuous: g(a.fdrRaw),
+    total_iso_ints: a.totalInt.join('|'),
+    max_iso_ints: a.maxInt.join('|'),
+  }));
+  return `${Papa.unparse(rows, { newline: '\n' })}\n`;
+}
+
+function allIonsCsv(d: IonDetails): string {
+  const s = d.scores;
+  const rows: unknown[][] = [];
+  for (let i = 0; i < d.ions.length; i++) {
+    if (!s.scored[i]) continue;
+    const c = i * 4;
+    rows.push([
+      d.ions[i], d.isTarget[i] ? 0 : 1, s.msm[i], s.chaos[i], s.spatial[i], s.spectral[i], g(s.mzErrAbs[i]), g(s.mzErrRel[i]),
+      ...Array.from(d.centroids.mzs.subarray(c, c + 4)), ...Array.from(d.centroids.ints.subarray(c, c + 4)),
+      ...Array.from(s.nPx.subarray(c, c + 4)), ...Array.from(s.totalInt.subarray(c, c + 4)),
+    ]);
+  }
+  const fields = ['ion_formula', 'is_decoy', 'msm', 'chaos', 'spatial', 'spectral', 'mz_err_abs', 'mz_err_rel',
+    'mz0', 'mz1', 'mz2', 'mz3', 'int0', 'int1', 'int2', 'int3', 'n_px0', 'n_px1', 'n_px2', 'n_px3',
+    'total0', 'total1', 'total2', 'total3'];
+  return `${Papa.unparse({ fields, data: rows }, { newline: '\n' })}\n`;
+}

@@ -1,0 +1,138 @@
+// Reads the Lithops-METASPACE job configs (ds_config*.json, db_config*.json) and METASPACE's own ds config
+// (isotope_generation / image_generation / fdr) into one shape, with messages that name the file and field.
+
+export interface DsConfig {
+  name: string;
+  imzmlPath: string;
+  ibdPath: string | null;
+  polarity: '+' | '-' | null;
+  sigma: number | null;
+  decoys: number | null;
+  ppm: number | null;
+  adducts: string[] | null;
+  neutralLosses: string[] | null;
+  chemMods: string[] | null;
+}
+
+export interface DbConfig {
+  name: string;
+  databases: string[];
+  adducts: string[];
+  neutralLosses: string[];
+  chemMods: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(file: string, problems: string[]) {
+    super(`${file}: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function parseJsonConfig(text: string, file: string): Obj {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(file, [`not valid JSON (${(e as Error).message})`]);
+  }
+  if (!isObj(v)) throw new ConfigError(file, ['expected a JSON object at the top level']);
+  return v;
+}
+
+function strList(o: Obj, key: string, problems: string[], required: boolean): string[] | null {
+  const v = o[key];
+  if (v === undefined) {
+    if (required) problems.push(`missing field "${key}" (a list of strings)`);
+    return null;
+  }
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    problems.push(`"${key}" must be a list of strings, got ${JSON.stringify(v)}`);
+    return null;
+  }
+  return v as string[];
+}
+
+function num(o: Obj, key: string, problems: string[], check: (x: number) => string | null): number | null {
+  const v = o[key];
+  if (v === undefined) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    problems.push(`"${key}" must be a number, got ${JSON.stringify(v)}`);
+    return null;
+  }
+  const bad = check(v);
+  if (bad) {
+    problems.push(`"${key}" ${bad} (got ${v})`);
+    return null;
+  }
+  return v;
+}
+
+function polarityOf(v: unknown, key: string, problems: string[]): '+' | '-' | null {
+  if (v === undefined) return null;
+  if (v === '+' || v === 'positive' || v === 'Positive' || v === 1) return '+';
+  if (v === '-' || v === 'negative' || v === 'Negative' || v === -1) return '-';
+  problems.push(`"${key}" must be "+" or "-", got ${JSON.stringify(v)}`);
+  return null;
+}
+
+const positive = (x: number) => (x > 0 ? null : 'must be greater than 0');
+const decoyRange = (x: number) => (Number.isInteger(x) && x >= 1 && x <= 80 ? null : 'must be a whole number from 1 to 80');
+
+/** A Lithops-METASPACE ds_config, or a METASPACE ds config with the data paths added. */
+export function parseDsConfig(o: Obj, file: string): DsConfig {
+  const problems: string[] = [];
+  const iso = isObj(o.isotope_generation) ? o.isotope_generation : {};
+  const img = isObj(o.image_generation) ? o.image_generation : {};
+  const fdr = isObj(o.fdr) ? o.fdr : {};
+  const imzml = o.imzml_path ?? o.imzml;
+  if (typeof imzml !== 'string' || !imzml) problems.push('missing field "imzml_path" (path or URL of the .imzML file)');
+  const ibd = o.ibd_path ?? null;
+  if (ibd !== null && typeof ibd !== 'string') problems.push('"ibd_path" must be a string');
+  let polarity = polarityOf(o.polarity, 'polarity', problems);
+  if (polarity === null && iso.charge !== undefined) polarity = polarityOf(iso.charge, 'isotope_generation.charge', problems);
+  const sigma = num(o, 'isocalc_sigma', problems, positive) ?? num(iso, 'isocalc_sigma', problems, positive);
+  const decoys = num(o, 'num_decoys', problems, decoyRange) ?? num(fdr, 'decoy_sample_size', problems, decoyRange);
+  const ppm = num(o, 'ppm', problems, positive) ?? num(img, 'ppm', problems, positive);
+  const adducts = strList(iso, 'adducts', problems, false);
+  const neutralLosses = strList(iso, 'neutral_losses', problems, false);
+  const chemMods = strList(iso, 'chem_mods', problems, false);
+  if (problems.length) throw new ConfigError(file, problems);
+  return {
+    name: typeof o.name === 'string' && o.name ? o.name : (imzml as string).replace(/^.*[\\/]/, '').replace(/\.imzml$/i, ''),
+    imzmlPath: imzml as string,
+    ibdPath: ibd as string | null,
+    polarity,
+    sigma,
+    decoys,
+    ppm,
+    adducts,
+    neutralLosses,
+    chemMods,
+  };
+}
+
+/** A Lithops-METASPACE db_config: databases + adducts + "modifiers" (neutral losses). */
+export function parseDbConfig(o: Obj, file: string): DbConfig {
+  const problems: string[] = [];
+  const databases = strList(o, 'databases', problems, true);
+  if (databases && databases.length === 0) problems.push('"databases" is empty: list at least one molecular database file');
+  const adducts = strList(o, 'adducts', problems, true);
+  if (adducts && adducts.length === 0) problems.push('"adducts" is empty');
+  const modifiers = strList(o, 'modifiers', problems, false) ?? strList(o, 'neutral_losses', problems, false) ?? [];
+  const chemMods = strList(o, 'chem_mods', problems, false) ?? [];
+  if (problems.length) throw new ConfigError(file, problems);
+  return {
+    name: typeof o.name === 'string' ? o.name : 'databases',
+    databases: databases!,
+    adducts: adducts!,
+    neutralLosses: modifiers.filter((m) => m !== ''),
+    chemMods: chemMods.filter((m) => m !== ''),
+  };
+}
