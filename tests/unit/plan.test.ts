@@ -6,7 +6,7 @@ function meta(segments: [number, number][]): DatasetMeta {
   const segs: SegmentInfo[] = segments.map(([a, b], index) => ({ index, mzMin: a, mzMax: b, nPeaks: 10 }));
   return {
     id: 'ds', name: 'ds', width: 2, height: 2, minX: 1, minY: 1, nSpectra: 4, nSamplePixels: 4, totalPeaks: 40,
-    mzMin: segments[0][0], mzMax: segments[segments.length - 1][1], polarity: '+', spectrumType: 'centroid',
+    mzMin: segments[0][0], mzMax: segments[segments.length - 1][1], polarity: 'positive', spectrumType: 'centroid',
     pixelSizeX: null, pixelSizeY: null, instrument: null, segments: segs, warnings: [],
     source: { imzml: 'a', ibd: 'b', ibdSize: 0, uuid: null }, createdAt: '',
   };

@@ -15,7 +15,7 @@ import { formatIon } from '../chem/ions.ts';
 import { fdrV1 } from '../score/fdr.ts';
 import type { ScoreResult } from '../score/score-ions.ts';
 import type { ScoreTaskInput } from './score-task.ts';
-import { planScoreTasks } from './plan.ts';
+import { planScoreTasks, type PlannedTask } from './plan.ts';
 import { Hasher } from '../hash.ts';
 
 export interface Progress {
@@ -70,12 +70,12 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   const check = () => {
     if (signal?.aborted) throw new CancelledError();
   };
-  const timed = async <T>(stage: string, f: () => Promise<T> | T, items?: () => number, unit?: string): Promise<T> => {
+  const timed = async <T>(stage: string, f: () => Promise<T> | T, items?: (out: T) => number, unit?: string): Promise<T> => {
     check();
     progress(stage, 0, 1);
     const t0 = now();
     const out = await f();
-    stages.push({ stage, wallMs: now() - t0, items: items?.(), unit });
+    stages.push({ stage, wallMs: now() - t0, items: items?.(out), unit });
     check();
     return out;
   };
@@ -83,7 +83,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   // 1. ions: targets and decoys per DB (decoy sampling is seeded per DB, as METASPACE does)
   const { tables, ions, isTarget } = await timed(
     'ions',
-    () => {
+    (): MergedIons => {
       const tables = opts.dbs.map((db) =>
         buildIonTable({
           formulas: db.formulas,
@@ -96,7 +96,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
       );
       return mergeIonTables(tables);
     },
-    () => ions.length,
+    (o) => o.ions.length,
     'ion formulas',
   );
   if (ions.length === 0) throw new Error('the databases and modifiers yield no ion formulas: check the formulas and adducts');
@@ -105,16 +105,16 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   const charge = params.polarity === '+' ? 1 : -1;
   const { table: centroids, errors: centroidErrors } = await timed(
     'centroids',
-    () => computeCentroidTable(ions, charge, params.sigma, opts.centroidCache),
+    () => (opts.centroidCache ? computeCentroidTable(ions, charge, params.sigma, opts.centroidCache) : computeCentroidTable(ions, charge, params.sigma)),
     () => ions.length,
     'ion formulas',
   );
 
   // 3. plan: ions with a peak inside the dataset's m/z range, grouped by the segments their windows touch
-  const tasks = await timed(
+  const tasks: PlannedTask[] = await timed(
     'plan',
     () => planScoreTasks(centroids, meta, opts.mask, params.ppm, isTarget, opts.maxIonsPerTask ?? defaultTaskSize(ions.length, opts.executor.concurrency)),
-    () => tasks.length,
+    (t) => t.length,
     'tasks',
   );
 
@@ -122,7 +122,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   const scoreKey = new Hasher().string('score-v1').string(meta.id).string(String(meta.totalPeaks)).typed(centroids.mzs).typed(centroids.ints).typed(isTarget).number(params.ppm).hex();
   const scores = await timed(
     'score',
-    async () => {
+    async (): Promise<ScoreResult> => {
       const cached = (await opts.stageCache?.get(scoreKey)) as ScoreResult | undefined;
       if (cached && cached.n === ions.length) return cached;
       let done = 0;
@@ -144,7 +144,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   );
 
   // 5. FDR per DB and target modifier, 6. result rows
-  const rows = await timed('fdr', () => buildRows(opts.dbs, tables, ions, centroids, scores, params), () => rows.length, 'rows');
+  const rows = await timed('fdr', () => buildRows(opts.dbs, tables, ions, centroids, scores, params), (r) => r.length, 'rows');
   rows.sort((a, b) => a.fdr - b.fdr || b.msm - a.msm);
 
   const nDecoys = ions.length - isTarget.reduce((s, v) => s + v, 0);
@@ -183,8 +183,14 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-/** Unique ion formulas over all DBs' tables; tables are re-indexed into the merged list in place. */
-function mergeIonTables(tables: IonTable[]): { tables: IonTable[]; ions: string[]; isTarget: Uint8Array } {
+interface MergedIons {
+  tables: IonTable[];
+  ions: string[];
+  isTarget: Uint8Array;
+}
+
+/** Unique ion formulas over all DBs' tables; each table's indices are remapped into the merged list. */
+function mergeIonTables(tables: IonTable[]): MergedIons {
   const index = new Map<string, number>();
   const ions: string[] = [];
   const target: number[] = [];
@@ -216,6 +222,7 @@ function mergeScores(n: number, groups: Int32Array[], outputs: ScoreResult[]): S
   const r: ScoreResult = {
     n,
     msm: new Float32Array(n).fill(NO_SCORE),
+    msm64: new Float64Array(n).fill(NO_SCORE),
     chaos: new Float64Array(n).fill(NO_SCORE),
     spatial: new Float64Array(n).fill(NO_SCORE),
     spectral: new Float64Array(n).fill(NO_SCORE),
@@ -233,6 +240,7 @@ function mergeScores(n: number, groups: Int32Array[], outputs: ScoreResult[]): S
       r.scored[g] = o.scored[j];
       if (!o.scored[j]) return;
       r.msm[g] = o.msm[j];
+      r.msm64![g] = o.msm64 ? o.msm64[j] : o.msm[j];
       r.chaos[g] = o.chaos[j];
       r.spatial[g] = o.spatial[j];
       r.spectral[g] = o.spectral[j];
@@ -258,7 +266,9 @@ function buildRows(
   params: JobParams,
 ): AnnotationRow[] {
   const rows: AnnotationRow[] = [];
-  const msmOf = (ion: number) => (ion >= 0 && s.scored[ion] ? s.msm[ion] : NO_SCORE);
+  // FDR ranks the float64 product, as METASPACE does before it stores msm as float32
+  const msm64 = s.msm64 ?? Float64Array.from(s.msm);
+  const msmOf = (ion: number) => (ion >= 0 && s.scored[ion] ? msm64[ion] : NO_SCORE);
   dbs.forEach((db, d) => {
     const t = tables[d];
     const nF = db.formulas.length;
@@ -277,8 +287,8 @@ function buildRows(
       const mod = t.targetModifiers[tm];
       for (let f = 0; f < nF; f++) {
         const ion = t.target[f * nTm + tm];
-        const msm = targetMsm[f];
-        if (ion < 0 || !(msm > 0)) continue;
+        if (ion < 0 || !(targetMsm[f] > 0)) continue;
+        const msm = s.msm[ion];
         const c = ion * 4;
         rows.push({
           formula: db.formulas[f],

@@ -2,6 +2,7 @@
 // A task is a pure async function of (input, context); inputs and outputs are plain objects of numbers,
 // strings and typed arrays, so they cross worker boundaries and S3 unchanged.
 import type { SegmentStore } from '../store.ts';
+import { scoreTask } from './score-task.ts';
 
 export interface TaskContext {
   /** Where the task reads dataset segments from (memory, files, IndexedDB, S3). */
@@ -26,6 +27,7 @@ async function segmentStats(input: { datasetId: string; segments: number[] }, ct
 
 const registry: Record<string, TaskFn> = {
   'segment-stats': segmentStats,
+  score: scoreTask,
 };
 
 export function registerTask(name: string, fn: TaskFn): void {
