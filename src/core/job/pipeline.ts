@@ -9,8 +9,9 @@ import { CancelledError } from './executor.ts';
 import type { AnnotationRow, JobParams, JobResult, StageStat } from './result.ts';
 import type { MolDb } from '../chem/moldb.ts';
 import { buildIonTable, type IonTable } from '../chem/ion-table.ts';
-import { computeCentroidTable } from '../chem/centroids.ts';
-import type { CentroidCache } from '../chem/centroid-cache.ts';
+import { computeCentroidTable, roundSigma, CENTROID_ALGORITHM_VERSION, type CentroidTableResult } from '../chem/centroids.ts';
+import { centroidCacheKey, type CentroidCache } from '../chem/centroid-cache.ts';
+import type { CentroidsTaskInput } from './tasks.ts';
 import { formatIon } from '../chem/ions.ts';
 import { fdrV1 } from '../score/fdr.ts';
 import type { ScoreResult } from '../score/score-ions.ts';
@@ -105,7 +106,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   const charge = params.polarity === '+' ? 1 : -1;
   const { table: centroids, errors: centroidErrors } = await timed(
     'centroids',
-    () => (opts.centroidCache ? computeCentroidTable(ions, charge, params.sigma, opts.centroidCache) : computeCentroidTable(ions, charge, params.sigma)),
+    () => centroidsStage(ions, charge, params.sigma, opts.executor, opts.centroidCache, signal, (d, t) => progress('centroids', d, t)),
     () => ions.length,
     'ion formulas',
   );
@@ -167,6 +168,38 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
     },
   };
   return { result, details: { ions, isTarget, centroids, centroidErrors, scores, tables } };
+}
+
+/** Isotope centroids of every ion formula: from the cache, else computed in chunks on the executor. */
+async function centroidsStage(
+  ions: string[],
+  charge: 1 | -1,
+  sigma: number,
+  executor: Executor,
+  cache: CentroidCache | undefined,
+  signal: AbortSignal | undefined,
+  onProgress: (done: number, total: number) => void,
+): Promise<CentroidTableResult> {
+  const key = centroidCacheKey(ions, charge, roundSigma(sigma), CENTROID_ALGORITHM_VERSION);
+  const hit = await cache?.get(key);
+  if (hit && hit.table.n === ions.length && hit.ionFormulas.every((f, i) => f === ions[i])) return { table: hit.table, errors: hit.errors };
+  const chunk = Math.max(1000, Math.ceil(ions.length / (executor.concurrency * 6)));
+  const inputs: CentroidsTaskInput[] = [];
+  for (let i = 0; i < ions.length; i += chunk) inputs.push({ ions: ions.slice(i, i + chunk), charge, sigma });
+  const parts = inputs.length === 1 ? [computeCentroidTable(ions, charge, sigma)] : await executor.map<CentroidsTaskInput, CentroidTableResult>('centroids', inputs, { signal, onProgress });
+  const n = ions.length;
+  const table: CentroidTable = { n, mzs: new Float64Array(n * 4), ints: new Float64Array(n * 4), nPeaks: new Uint8Array(n) };
+  const errors: (string | null)[] = [];
+  let o = 0;
+  for (const p of parts) {
+    table.mzs.set(p.table.mzs, o * 4);
+    table.ints.set(p.table.ints, o * 4);
+    table.nPeaks.set(p.table.nPeaks, o);
+    errors.push(...p.errors);
+    o += p.table.n;
+  }
+  await cache?.set(key, { ionFormulas: ions, table, errors });
+  return { table, errors };
 }
 
 export function validateParams(p: JobParams): void {

@@ -3,6 +3,7 @@
 // strings and typed arrays, so they cross worker boundaries and S3 unchanged.
 import type { SegmentStore } from '../store.ts';
 import { scoreTask } from './score-task.ts';
+import { computeCentroidTable } from '../chem/centroids.ts';
 
 export interface TaskContext {
   /** Where the task reads dataset segments from (memory, files, IndexedDB, S3). */
@@ -25,9 +26,21 @@ async function segmentStats(input: { datasetId: string; segments: number[] }, ct
   return { peaks, intensity };
 }
 
+export interface CentroidsTaskInput {
+  ions: string[];
+  charge: 1 | -1;
+  sigma: number;
+}
+
+/** Isotope centroids of a chunk of ion formulas (the centroids stage fans out over these). */
+async function centroidsTask(input: CentroidsTaskInput) {
+  return computeCentroidTable(input.ions, input.charge, input.sigma);
+}
+
 const registry: Record<string, TaskFn> = {
   'segment-stats': segmentStats,
   score: scoreTask,
+  centroids: centroidsTask,
 };
 
 export function registerTask(name: string, fn: TaskFn): void {
