@@ -1,0 +1,122 @@
+// Ion images over m/z-sorted dataset segments (spec §5). A window may straddle segment borders, so
+// every lookup goes through SegmentIndex, which turns [lo, hi] into per-segment peak index ranges.
+import type { DatasetGeometry, Segment } from '../types.ts';
+import { lowerBound, upperBound, windowBounds } from './windows.ts';
+
+export class SegmentOrderError extends Error {
+  override name = 'SegmentOrderError';
+}
+
+/**
+ * Finds the peaks of an m/z window in a list of segments that are sorted by m/z among themselves
+ * (segment i's last m/z <= segment i+1's first m/z) and internally. Empty segments are skipped.
+ */
+export class SegmentIndex {
+  readonly segments: Segment[];
+  /** Indices into `segments` of the non-empty segments, and their first/last m/z. */
+  private readonly ids: Int32Array;
+  private readonly first: Float64Array;
+  private readonly last: Float64Array;
+
+  constructor(segments: Segment[]) {
+    this.segments = segments;
+    const ids: number[] = [];
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i];
+      if (s.mz.length !== s.intensity.length || s.mz.length !== s.pixel.length) {
+        throw new SegmentOrderError(
+          `segment ${i}: mz/intensity/pixel lengths differ (${s.mz.length}/${s.intensity.length}/${s.pixel.length}); the segment is corrupt — re-ingest the dataset`,
+        );
+      }
+      if (s.mz.length > 0) ids.push(i);
+    }
+    this.ids = Int32Array.from(ids);
+    this.first = new Float64Array(ids.length);
+    this.last = new Float64Array(ids.length);
+    for (let k = 0; k < ids.length; k++) {
+      const mz = segments[ids[k]].mz;
+      this.first[k] = mz[0];
+      this.last[k] = mz[mz.length - 1];
+      if (k > 0 && this.first[k] < this.last[k - 1]) {
+        throw new SegmentOrderError(
+          `segments ${ids[k - 1]} and ${ids[k]} overlap in m/z (${this.last[k - 1]} > ${this.first[k]}); pass the segments in m/z order`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Writes the peak ranges of the window [lo, hi] (inclusive) as (segment index, start, end) triples,
+   * end exclusive, into `out` from offset 0; returns the number of triples. `out` needs room for
+   * 3 × (number of segments) entries in the worst case.
+   */
+  ranges(lo: number, hi: number, out: Int32Array): number {
+    const n = this.ids.length;
+    // first non-empty segment whose last m/z >= lo
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (this.last[mid] < lo) a = mid + 1;
+      else b = mid;
+    }
+    let count = 0;
+    for (let k = a; k < n && this.first[k] <= hi; k++) {
+      const seg = this.segments[this.ids[k]];
+      const mz = seg.mz;
+      const start = this.first[k] >= lo ? 0 : lowerBound(mz, lo);
+      const end = this.last[k] <= hi ? mz.length : upperBound(mz, hi, start);
+      if (end > start) {
+        out[count * 3] = this.ids[k];
+        out[count * 3 + 1] = start;
+        out[count * 3 + 2] = end;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Worst-case size of the `out` array of `ranges`. */
+  get maxRangeEntries(): number {
+    return Math.max(3, this.ids.length * 3);
+  }
+}
+
+/**
+ * Dense ion image (h*w, row-major) of the window mz ± ppm: intensities of all peaks in the window
+ * summed per pixel, in float32 as METASPACE's sparse→dense conversion does. For display.
+ */
+export function ionImage(segments: Segment[], geometry: DatasetGeometry, mz: number, ppm: number): Float32Array {
+  return ionImageFromIndex(new SegmentIndex(segments), geometry, mz, ppm);
+}
+
+/** `ionImage` with a prebuilt SegmentIndex (several images of the same dataset). */
+export function ionImageFromIndex(
+  index: SegmentIndex,
+  geometry: DatasetGeometry,
+  mz: number,
+  ppm: number,
+): Float32Array {
+  const { width, height } = geometry;
+  const img = new Float32Array(width * height);
+  if (!(mz > 0)) return img;
+  const [lo, hi] = windowBounds(mz, ppm);
+  const out = new Int32Array(index.maxRangeEntries);
+  const nr = index.ranges(lo, hi, out);
+  const size = img.length;
+  for (let r = 0; r < nr; r++) {
+    const seg = index.segments[out[r * 3]];
+    const pix = seg.pixel;
+    const val = seg.intensity;
+    for (let j = out[r * 3 + 1], e = out[r * 3 + 2]; j < e; j++) {
+      const p = pix[j];
+      if (p >= size) {
+        throw new RangeError(
+          `segment ${out[r * 3]} peak ${j}: pixel index ${p} is outside the ${width}×${height} image; the segments do not belong to this geometry`,
+        );
+      }
+      img[p] += val[j];
+    }
+  }
+  return img;
+}
