@@ -47,6 +47,8 @@ export async function run(args: string[]): Promise<number> {
       workers: { type: 'string' },
       'no-output': { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
+      // keeps the dataset and centroid caches but recomputes the scores (benchmarks)
+      'no-score-cache': { type: 'boolean', default: false },
       'all-ions': { type: 'boolean', default: false },
       imzml: { type: 'string' },
       ibd: { type: 'string' },
@@ -120,7 +122,7 @@ export async function run(args: string[]): Promise<number> {
       params: job.params,
       executor: pool,
       centroidCache: values['no-cache'] ? undefined : new DirCentroidCache(join(cacheRoot, 'centroids')),
-      stageCache: values['no-cache'] ? undefined : new DirStageCache(join(cacheRoot, 'stages')),
+      stageCache: values['no-cache'] || values['no-score-cache'] ? undefined : new DirStageCache(join(cacheRoot, 'stages')),
       onProgress: (p) => printer.update(p.stage, p.done, p.total),
       signal: controller.signal,
     });
