@@ -9,6 +9,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   isotopes: { summary: 'isotope centroids of ion formulas as CSV', load: () => import('./isotopes.ts') },
   annotate: { summary: 'annotate a dataset against molecular databases (METASPACE v1)', load: () => import('./annotate.ts') },
   simulate: { summary: 'write a simulated imzML/ibd dataset with ground truth', load: () => import('./simulate.ts') },
+  compare: { summary: 'compare annotation results with METASPACE or another run', load: () => import('./compare.ts') },
+  crop: { summary: 'cut a pixel box and/or m/z range out of a dataset', load: () => import('./crop.ts') },
   bench: { summary: 'run benchmarks and write bench/RESULTS.md', load: () => import('../../bench/run.ts') },
 };
 
