@@ -1,0 +1,69 @@
+// `imzlens ingest FILE.imzML --out DIR`: writes the on-disk dataset store (FileSegmentStore) for a pair.
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { ingestDataset } from '../core/imzml/ingest.ts';
+import { NodeFileSource } from '../platform/node/file-source.ts';
+import { FileSegmentStore } from '../platform/node/file-store.ts';
+import { findIbd } from './info.ts';
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      'segment-mb': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length !== 1 || !values.out) {
+    process.stdout.write('usage: imzlens ingest FILE.imzML --out DIR [--id ID] [--name NAME] [--segment-mb 64] [--quiet]\n  Writes the dataset store (m/z-sorted segments, mask, TIC, meta.json) under DIR/<id>/.\n');
+    return values.help ? 0 : 2;
+  }
+  const file = positionals[0];
+  const ibdPath = findIbd(file);
+  if (!ibdPath) {
+    process.stderr.write(`imzlens ingest: ibd missing: expected ${path.basename(file).replace(/\.[^.]*$/, '')}.ibd (any letter case) next to ${file}\n`);
+    return 1;
+  }
+  const segmentMb = values['segment-mb'] ? Number(values['segment-mb']) : 64;
+  if (!(segmentMb > 0)) {
+    process.stderr.write(`imzlens ingest: --segment-mb must be a positive number, got '${values['segment-mb']}'\n`);
+    return 2;
+  }
+  const name = values.name ?? path.basename(file).replace(/\.[^.]*$/, '');
+  const id = values.id ?? name;
+  const imzml = await NodeFileSource.open(file);
+  const ibd = await NodeFileSource.open(ibdPath);
+  const store = new FileSegmentStore(values.out);
+  const t0 = performance.now();
+  let lastStage = '';
+  try {
+    const meta = await ingestDataset({
+      imzml, ibd, store, id, name,
+      targetSegmentBytes: segmentMb * 2 ** 20,
+      onProgress: (p) => {
+        if (values.quiet) return;
+        if (p.stage !== lastStage) { if (lastStage) process.stderr.write('\n'); lastStage = p.stage; }
+        process.stderr.write(`\r  ${p.stage.padEnd(6)} ${p.total ? ((100 * p.done) / p.total).toFixed(0) : '?'}%`);
+      },
+    });
+    if (!values.quiet) process.stderr.write('\n');
+    const s = (performance.now() - t0) / 1000;
+    process.stdout.write(
+      `ingested ${meta.name} as '${meta.id}' into ${path.resolve(values.out)}: ${meta.nSpectra} spectra, ${meta.width} x ${meta.height} grid, ` +
+        `${meta.totalPeaks} peaks in ${meta.segments.length} segments, m/z ${meta.mzMin} – ${meta.mzMax} (${s.toFixed(2)} s, ${(ibd.size / 2 ** 20 / s).toFixed(0)} MB/s)\n`,
+    );
+    for (const w of meta.warnings) process.stdout.write(`warning: ${w}\n`);
+    return 0;
+  } catch (e) {
+    await store.delete(id).catch(() => {});
+    throw e;
+  } finally {
+    await imzml.close();
+    await ibd.close();
+  }
+}

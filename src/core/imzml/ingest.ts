@@ -1,0 +1,252 @@
+// imzML + ibd → dataset store: geometry (spec §1), TIC image, m/z-sorted segments, committed atomically.
+import type { ByteSource, DatasetMeta, SegmentInfo } from '../types.ts';
+import type { SegmentStore } from '../store.ts';
+import { BLOB_MASK, BLOB_TIC } from '../store.ts';
+import { MemoryStore } from '../memory-store.ts';
+import { parseImzml } from './parse.ts';
+import type { ImzmlIndex } from './parse.ts';
+import { checkIbdUuid, forEachSpectrum, validateRanges } from './spectra.ts';
+import type { NumArray } from './spectra.ts';
+import { Segmenter, concatSegments, quantileBounds, splitSorted } from './segmenter.ts';
+import type { Segment } from '../types.ts';
+import { ImzmlError } from './format.ts';
+
+export const DEFAULT_TARGET_SEGMENT_BYTES = 16 << 20;
+const BYTES_PER_PEAK = 16; // f64 m/z + f32 intensity + u32 pixel
+const SAMPLE_SPECTRA = 1000;
+// Peaks are bucketed into fine m/z buckets of about this many peaks (sorted in cache), then consecutive buckets
+// are joined into segments of the target size.
+const FINE_BUCKET_PEAKS = 32768;
+// More buckets than this make the streaming scatter thrash caches and TLB (measured: 1000 buckets cost 2.5x
+// the bucketing time of 120); past it, buckets simply grow.
+const MAX_FINE_BUCKETS = 256;
+const MZ_MAX = 1e5;
+const INTENSITY_MAX = 1e12;
+const MAX_PIXELS = 2 ** 31;
+
+export interface IngestProgress {
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export interface IngestOptions {
+  imzml: ByteSource;
+  ibd: ByteSource;
+  store: SegmentStore;
+  id: string;
+  name: string;
+  onProgress?(p: IngestProgress): void;
+  signal?: AbortSignal;
+  targetSegmentBytes?: number;
+  /** An index already parsed from `imzml` (skips the XML pass). */
+  index?: ImzmlIndex;
+  /** Bytes per ibd read; default 16 MiB. */
+  batchBytes?: number;
+}
+
+export interface Geometry {
+  width: number;
+  height: number;
+  minX: number;
+  minY: number;
+  /** Row-major pixel index of each spectrum. */
+  pixelOfSpectrum: Uint32Array;
+  mask: Uint8Array;
+  nSamplePixels: number;
+}
+
+/** Bounding box of the sampled coordinates and row-major pixel indices (spec §1). */
+export function computeGeometry(index: ImzmlIndex): Geometry {
+  const n = index.nSpectra;
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = index.x[i], y = index.y[i];
+    if (x < minX) minX = x; if (x > maxX) maxX = x;
+    if (y < minY) minY = y; if (y > maxY) maxY = y;
+  }
+  const width = maxX - minX + 1, height = maxY - minY + 1;
+  if (width * height > MAX_PIXELS) {
+    throw new ImzmlError(`${index.name}: the coordinates span ${width} x ${height} pixels (x ${minX}..${maxX}, y ${minY}..${maxY}), too large for one image. Check the position x/y values.`);
+  }
+  const pixelOfSpectrum = new Uint32Array(n);
+  const mask = new Uint8Array(width * height);
+  let nSamplePixels = 0;
+  for (let i = 0; i < n; i++) {
+    const p = (index.y[i] - minY) * width + (index.x[i] - minX);
+    pixelOfSpectrum[i] = p;
+    if (!mask[p]) { mask[p] = 1; nSamplePixels++; }
+  }
+  return { width, height, minX, minY, pixelOfSpectrum, mask, nSamplePixels };
+}
+
+/** Throws when a spectrum's values are outside the sanity ranges (m/z in [0, 1e5], intensity <= 1e12, no NaN). */
+function checkValues(index: ImzmlIndex, i: number, mz: NumArray, intensity: NumArray, hint: string): void {
+  const n = mz.length;
+  for (let j = 0; j < n; j++) {
+    const v = intensity[j];
+    if (!(v <= INTENSITY_MAX)) {
+      throw new ImzmlError(`${index.name}: spectrum ${i} (x=${index.x[i]}, y=${index.y[i]}) peak ${j} has intensity ${v}, outside [0, 1e12]. The ibd is corrupt or does not match this imzML.${hint}`);
+    }
+    if (v > 0) {
+      const m = mz[j];
+      if (!(m >= 0 && m <= MZ_MAX)) {
+        throw new ImzmlError(`${index.name}: spectrum ${i} (x=${index.x[i]}, y=${index.y[i]}) peak ${j} has m/z ${m}, outside [0, 1e5]. The ibd is corrupt or does not match this imzML.${hint}`);
+      }
+    }
+  }
+}
+
+export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
+  const { imzml, ibd, store, signal } = opts;
+  const progress = opts.onProgress ?? (() => {});
+  const target = opts.targetSegmentBytes ?? DEFAULT_TARGET_SEGMENT_BYTES;
+
+  const index = opts.index ?? (await parseImzml(imzml, { signal, onProgress: (b) => progress({ stage: 'index', done: b, total: imzml.size }) }));
+  const warnings = [...index.warnings];
+  const uuid = await checkIbdUuid(index, ibd);
+  if (uuid.warning) warnings.push(uuid.warning);
+  const hint = uuid.warning && !uuid.uuidMatches && index.uuid ? ` Note: ${uuid.warning}` : '';
+  validateRanges(index, ibd, hint);
+  const geo = computeGeometry(index);
+  const n = index.nSpectra;
+
+  // Segment bounds from a sample of spectra (evenly spaced, deterministic).
+  let totalRaw = 0;
+  for (let i = 0; i < n; i++) totalRaw += index.intensityLength[i];
+  const nSample = Math.min(n, SAMPLE_SPECTRA);
+  const sampleIdx = new Uint32Array(nSample);
+  for (let s = 0; s < nSample; s++) sampleIdx[s] = Math.floor((s * n) / nSample);
+  let sampleRaw = 0;
+  for (let s = 0; s < nSample; s++) sampleRaw += index.intensityLength[sampleIdx[s]];
+  let bounds: number[] = [];
+  let estPeaks = totalRaw;
+  if (totalRaw > 2 * FINE_BUCKET_PEAKS) {
+    const parts: Float64Array[] = [];
+    let kept = 0;
+    let nonzero = 0;
+    // Keep every stride-th non-zero m/z so that sorting the sample stays cheap (~256k values).
+    const stride = Math.max(1, Math.ceil(sampleRaw / 262144));
+    let phase = 0;
+    await forEachSpectrum(index, ibd, (i, mz, inten) => {
+      checkValues(index, i, mz, inten, hint);
+      const out = new Float64Array(Math.ceil(mz.length / stride) + 1);
+      let c = 0;
+      for (let j = 0; j < mz.length; j++) {
+        if (inten[j] > 0) {
+          nonzero++;
+          if (++phase === stride) { phase = 0; out[c++] = mz[j]; }
+        }
+      }
+      parts.push(out.subarray(0, c));
+      kept += c;
+    }, { only: sampleIdx, signal, batchBytes: 1 << 20, onBytes: (d, t) => progress({ stage: 'sample', done: d, total: t }) });
+    const sample = new Float64Array(kept);
+    let o = 0;
+    for (const p of parts) { sample.set(p, o); o += p.length; }
+    sample.sort();
+    estPeaks = sampleRaw > 0 ? (totalRaw * nonzero) / sampleRaw : totalRaw;
+    bounds = quantileBounds(sample, Math.min(MAX_FINE_BUCKETS, Math.max(1, Math.ceil(estPeaks / FINE_BUCKET_PEAKS))));
+  }
+
+  // Stream all spectra into buckets; TIC per pixel (duplicates at one pixel add up).
+  const seg = new Segmenter(bounds, estPeaks / (bounds.length + 1));
+  const tic64 = new Float64Array(geo.width * geo.height);
+  const pix = geo.pixelOfSpectrum;
+  await forEachSpectrum(index, ibd, (i, mz, inten) => {
+    checkValues(index, i, mz, inten, hint);
+    let t = 0;
+    for (let j = 0; j < inten.length; j++) { const v = inten[j]; if (v > 0) t += v; }
+    tic64[pix[i]] += t;
+    seg.addPeaks(mz, inten, pix[i]);
+  }, { signal, batchBytes: opts.batchBytes, onBytes: (d, t) => progress({ stage: 'read', done: d, total: t }) });
+
+  // Sort the fine buckets and join consecutive ones into segments of about the target size; a single bucket far
+  // over the target (skewed sample) is split without breaking a run of equal m/z. Segments are written as they
+  // are completed, so memory is released as we go.
+  const targetPeaks = Math.max(1, Math.floor(target / BYTES_PER_PEAK));
+  const infos: SegmentInfo[] = [];
+  let totalPeaks = 0;
+  let pending: Segment[] = [];
+  let pendingPeaks = 0;
+  const flush = async () => {
+    if (!pendingPeaks) return;
+    const pieces = splitSorted(concatSegments(pending), 2 * targetPeaks);
+    pending = [];
+    pendingPeaks = 0;
+    const batch = pieces.map((sg) => {
+      const index = infos.length;
+      infos.push({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length });
+      totalPeaks += sg.mz.length;
+      return { index, segment: sg };
+    });
+    await store.putSegments(opts.id, batch);
+  };
+  const nb = seg.bucketCount;
+  for (let k = 0; k < nb; k++) {
+    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    const size = seg.bucketSize(k);
+    if (size === 0) continue;
+    if (pendingPeaks > 0 && pendingPeaks + size > targetPeaks) await flush();
+    pending.push(seg.takeSorted(k));
+    pendingPeaks += size;
+    if (pendingPeaks >= targetPeaks) await flush();
+    progress({ stage: 'sort', done: k + 1, total: nb });
+  }
+  await flush();
+  if (totalPeaks === 0) warnings.push('every intensity is zero: the dataset has no peaks.');
+
+  const tic = new Float32Array(tic64.length);
+  for (let p = 0; p < tic.length; p++) tic[p] = tic64[p];
+  await store.putBlob(opts.id, BLOB_MASK, geo.mask);
+  await store.putBlob(opts.id, BLOB_TIC, new Uint8Array(tic.buffer));
+
+  const meta: DatasetMeta = {
+    id: opts.id,
+    name: opts.name,
+    width: geo.width,
+    height: geo.height,
+    minX: geo.minX,
+    minY: geo.minY,
+    nSpectra: n,
+    nSamplePixels: geo.nSamplePixels,
+    totalPeaks,
+    mzMin: infos.length ? infos[0].mzMin : 0,
+    mzMax: infos.length ? infos[infos.length - 1].mzMax : 0,
+    polarity: index.polarity,
+    spectrumType: index.spectrumType,
+    pixelSizeX: index.pixelSizeX,
+    pixelSizeY: index.pixelSizeY,
+    instrument: index.instrument,
+    segments: infos,
+    warnings,
+    source: { imzml: imzml.name, ibd: ibd.name, ibdSize: ibd.size, uuid: index.uuid },
+    createdAt: new Date().toISOString(),
+  };
+  await store.commit(meta);
+  progress({ stage: 'done', done: 1, total: 1 });
+  return meta;
+}
+
+export interface LoadOptions {
+  id?: string;
+  name?: string;
+  signal?: AbortSignal;
+  targetSegmentBytes?: number;
+  onProgress?(p: IngestProgress): void;
+}
+
+/** Ingests into a MemoryStore and returns everything the scorer needs (tests, CLI). */
+export async function loadDataset(
+  imzml: ByteSource,
+  ibd: ByteSource,
+  options: LoadOptions = {},
+): Promise<{ meta: DatasetMeta; mask: Uint8Array; tic: Float32Array; store: MemoryStore }> {
+  const store = new MemoryStore();
+  const name = options.name ?? imzml.name.replace(/^.*[\\/]/, '').replace(/\.imzml$/i, '');
+  const meta = await ingestDataset({ imzml, ibd, store, id: options.id ?? name, name, signal: options.signal, targetSegmentBytes: options.targetSegmentBytes, onProgress: options.onProgress });
+  const mask = (await store.getBlob(meta.id, BLOB_MASK))!;
+  const ticBytes = (await store.getBlob(meta.id, BLOB_TIC))!;
+  const tic = new Float32Array(ticBytes.buffer, ticBytes.byteOffset, ticBytes.byteLength / 4);
+  return { meta, mask, tic, store };
+}

@@ -1,0 +1,157 @@
+// SegmentStore in IndexedDB through idb-keyval. Keys are arrays: ['seg', id, index], ['blob', id, key],
+// ['pending', id] (written with the first data, removed at commit) and ['meta', id] (written at commit, in the
+// same transaction that removes the pending marker, so a dataset is listed only once it is complete).
+import { createStore, setMany, get, keys, delMany, promisifyRequest } from 'idb-keyval';
+import type { UseStore } from 'idb-keyval';
+import type { DatasetMeta, Segment } from '../../core/types.ts';
+import type { SegmentStore } from '../../core/store.ts';
+
+export interface IdbStoreOptions {
+  dbName?: string;
+  storeName?: string;
+  /**
+   * Segments are buffered and written in one `setMany` transaction per this many bytes (default 64 MiB): fewer,
+   * larger transactions write faster. `commit` flushes first, so atomicity is unchanged. 0 = write at once.
+   */
+  batchBytes?: number;
+  /** Test aid: behave as if the browser quota were this many bytes of segment/blob data per dataset. */
+  simulatedQuotaBytes?: number;
+}
+
+export class StorageQuotaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageQuotaError';
+  }
+}
+
+export class IdbSegmentStore implements SegmentStore {
+  private readonly store: UseStore;
+  private readonly begun = new Set<string>();
+  private readonly written = new Map<string, number>();
+  private readonly pending = new Map<string, { entries: [IDBValidKey, unknown][]; bytes: number; segs: Map<number, Segment> }>();
+
+  constructor(private readonly options: IdbStoreOptions = {}) {
+    this.store = createStore(options.dbName ?? 'imzlens', options.storeName ?? 'datasets');
+  }
+
+  /** First write of a dataset in this session: unlist any older committed version and mark it pending. */
+  private async begin(id: string): Promise<void> {
+    if (this.begun.has(id)) return;
+    this.begun.add(id);
+    this.written.set(id, 0);
+    await this.store('readwrite', (s) => {
+      s.delete(['meta', id]);
+      s.put({ startedAt: new Date().toISOString() }, ['pending', id]);
+      return promisifyRequest(s.transaction);
+    });
+  }
+
+  private async flush(id: string): Promise<void> {
+    const p = this.pending.get(id);
+    if (!p || !p.entries.length) return;
+    this.pending.delete(id);
+    await this.write(id, p.entries, p.bytes);
+  }
+
+  private async write(id: string, entries: [IDBValidKey, unknown][], bytes: number): Promise<void> {
+    await this.begin(id);
+    const all = entries;
+    const total = (this.written.get(id) ?? 0) + bytes;
+    try {
+      if (this.options.simulatedQuotaBytes !== undefined && total > this.options.simulatedQuotaBytes) {
+        throw new DOMException('simulated quota exceeded', 'QuotaExceededError');
+      }
+      await setMany(all, this.store);
+      this.written.set(id, total);
+    } catch (e) {
+      if (!isQuotaError(e)) throw e;
+      const done = this.written.get(id) ?? 0;
+      await this.delete(id).catch(() => {});
+      throw new StorageQuotaError(
+        `The browser's storage is full: it refused more data for dataset '${id}' after ${(done / 2 ** 20).toFixed(1)} MB (QuotaExceededError). ` +
+          'The partial dataset was removed. Free space by deleting other datasets (or site data), or use a smaller dataset.',
+      );
+    }
+  }
+
+  async putSegments(datasetId: string, segments: { index: number; segment: Segment }[]): Promise<void> {
+    await this.begin(datasetId);
+    let p = this.pending.get(datasetId);
+    if (!p) { p = { entries: [], bytes: 0, segs: new Map() }; this.pending.set(datasetId, p); }
+    for (const { index, segment } of segments) {
+      p.bytes += segment.mz.byteLength + segment.intensity.byteLength + segment.pixel.byteLength;
+      p.entries.push([['seg', datasetId, index], { mz: segment.mz, intensity: segment.intensity, pixel: segment.pixel }]);
+      p.segs.set(index, segment);
+    }
+    if (p.bytes >= (this.options.batchBytes ?? 64 * 2 ** 20)) await this.flush(datasetId);
+  }
+
+  async getSegment(datasetId: string, index: number): Promise<Segment> {
+    const buffered = this.pending.get(datasetId)?.segs.get(index);
+    if (buffered) return buffered;
+    const s = await get<Segment>(['seg', datasetId, index], this.store);
+    if (!s) throw new Error(`dataset '${datasetId}' has no segment ${index} in this browser's storage; open the files again to re-ingest it`);
+    return s;
+  }
+
+  async putBlob(datasetId: string, key: string, data: Uint8Array): Promise<void> {
+    await this.write(datasetId, [[['blob', datasetId, key], data]], data.byteLength);
+  }
+
+  async getBlob(datasetId: string, key: string): Promise<Uint8Array | null> {
+    return (await get<Uint8Array>(['blob', datasetId, key], this.store)) ?? null;
+  }
+
+  async commit(meta: DatasetMeta): Promise<void> {
+    const id = meta.id;
+    await this.flush(id);
+    const present = new Set((await this.keysOf(id)).filter((k) => k[0] === 'seg').map((k) => k[2] as number));
+    for (const s of meta.segments) {
+      if (!present.has(s.index)) throw new Error(`cannot commit dataset '${id}': segment ${s.index} was never written`);
+    }
+    await this.store('readwrite', (s) => {
+      s.put(meta, ['meta', id]);
+      s.delete(['pending', id]);
+      return promisifyRequest(s.transaction);
+    });
+    this.begun.delete(id);
+  }
+
+  async getMeta(datasetId: string): Promise<DatasetMeta | null> {
+    return (await get<DatasetMeta>(['meta', datasetId], this.store)) ?? null;
+  }
+
+  async list(): Promise<DatasetMeta[]> {
+    const ks = (await keys<IDBValidKey[]>(this.store)).filter((k) => Array.isArray(k) && k[0] === 'meta');
+    const out: DatasetMeta[] = [];
+    for (const k of ks) {
+      const m = await get<DatasetMeta>(k, this.store);
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
+  async listIncomplete(): Promise<string[]> {
+    const ks = await keys<IDBValidKey[]>(this.store);
+    return ks.filter((k) => Array.isArray(k) && k[0] === 'pending').map((k) => k[1] as string);
+  }
+
+  async delete(datasetId: string): Promise<void> {
+    this.pending.delete(datasetId);
+    const ks = await this.keysOf(datasetId);
+    if (ks.length) await delMany(ks, this.store);
+    this.begun.delete(datasetId);
+    this.written.delete(datasetId);
+  }
+
+  private async keysOf(id: string): Promise<IDBValidKey[][]> {
+    const ks = await keys<IDBValidKey[]>(this.store);
+    return ks.filter((k) => Array.isArray(k) && k[1] === id);
+  }
+}
+
+function isQuotaError(e: unknown): boolean {
+  const err = e as { name?: string; message?: string } | null;
+  return !!err && (err.name === 'QuotaExceededError' || /quota/i.test(err.message ?? ''));
+}
