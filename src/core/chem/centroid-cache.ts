@@ -1,0 +1,107 @@
+// Cache of whole centroid tables. One entry = the centroids of one ordered list of ion formulas for
+// one (charge, sigma, algorithm version): a database run asks for its full list at once, so keying
+// the table by a hash of the list is far cheaper than one entry per formula. Entries carry the
+// formula list so a hash collision can be detected (the caller compares before trusting a hit).
+import type { CentroidTable } from '../types.ts';
+
+export interface CachedCentroidTable {
+  ionFormulas: string[];
+  table: CentroidTable;
+  errors: (string | null)[];
+}
+
+export interface CentroidCache {
+  get(key: string): Promise<CachedCentroidTable | undefined>;
+  set(key: string, value: CachedCentroidTable): Promise<void>;
+}
+
+/** FNV-1a over UTF-16 code units, two independent 32-bit lanes → 16 hex chars. */
+function hash64(parts: readonly string[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (const s of parts) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h1 = Math.imul(h1 ^ 10, 0x01000193); // separator
+    h2 = Math.imul(h2 ^ 10, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Key of (formula list, charge, sigma, algorithm version); safe as a file name. */
+export function centroidCacheKey(
+  ionFormulas: readonly string[],
+  charge: 1 | -1,
+  sigma: number,
+  algorithmVersion: string,
+): string {
+  const ver = algorithmVersion.replace(/[^A-Za-z0-9.-]/g, '_');
+  return `${ver}_z${charge > 0 ? 'p' : 'n'}_s${sigma.toFixed(6)}_n${ionFormulas.length}_${hash64(ionFormulas)}`;
+}
+
+/** In-memory cache (tests, one CLI run, a worker's lifetime). Tables are shared, not copied. */
+export class MemoryCentroidCache implements CentroidCache {
+  private readonly map = new Map<string, CachedCentroidTable>();
+  get size(): number {
+    return this.map.size;
+  }
+  async get(key: string): Promise<CachedCentroidTable | undefined> {
+    return this.map.get(key);
+  }
+  async set(key: string, value: CachedCentroidTable): Promise<void> {
+    this.map.set(key, value);
+  }
+}
+
+// Binary layout shared by the directory cache (and usable for IndexedDB blobs):
+// "IZCT" | u32 format=1 | u32 n | u32 jsonBytes | json {ionFormulas, errors} | pad to 8 |
+// f64 mzs[4n] | f64 ints[4n] | u8 nPeaks[n]
+const MAGIC = 0x5443_5a49; // "IZCT" little-endian
+
+export function encodeCentroidTable(v: CachedCentroidTable): Uint8Array {
+  const n = v.table.n;
+  const json = new TextEncoder().encode(JSON.stringify({ ionFormulas: v.ionFormulas, errors: v.errors }));
+  const head = 16 + json.length;
+  const dataStart = Math.ceil(head / 8) * 8;
+  const total = dataStart + n * 4 * 8 * 2 + n;
+  const buf = new Uint8Array(total);
+  const dv = new DataView(buf.buffer);
+  dv.setUint32(0, MAGIC, true);
+  dv.setUint32(4, 1, true);
+  dv.setUint32(8, n, true);
+  dv.setUint32(12, json.length, true);
+  buf.set(json, 16);
+  new Float64Array(buf.buffer, dataStart, n * 4).set(v.table.mzs);
+  new Float64Array(buf.buffer, dataStart + n * 32, n * 4).set(v.table.ints);
+  buf.set(v.table.nPeaks, dataStart + n * 64);
+  return buf;
+}
+
+/** Decodes encodeCentroidTable output; throws a descriptive Error when the bytes are not one. */
+export function decodeCentroidTable(bytes: Uint8Array, where = 'centroid cache entry'): CachedCentroidTable {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 16 || dv.getUint32(0, true) !== MAGIC || dv.getUint32(4, true) !== 1) {
+    throw new Error(`${where}: not an imzlens centroid table (bad magic/version); delete it to recompute`);
+  }
+  const n = dv.getUint32(8, true);
+  const jl = dv.getUint32(12, true);
+  const dataStart = Math.ceil((16 + jl) / 8) * 8;
+  if (bytes.length !== dataStart + n * 65) {
+    throw new Error(`${where}: truncated (${bytes.length} bytes, expected ${dataStart + n * 65}); delete it to recompute`);
+  }
+  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + jl))) as {
+    ionFormulas: string[];
+    errors: (string | null)[];
+  };
+  // Copy into fresh aligned buffers (the input may not be 8-byte aligned).
+  // (Node Buffers' slice() is a view into a shared pool, so copy explicitly.)
+  const body = new Uint8Array(bytes.length - dataStart);
+  body.set(bytes.subarray(dataStart));
+  const mzs = new Float64Array(body.buffer, 0, n * 4).slice();
+  const ints = new Float64Array(body.buffer, n * 32, n * 4).slice();
+  const nPeaks = body.slice(n * 64, n * 65);
+  return { ionFormulas: meta.ionFormulas, errors: meta.errors, table: { n, mzs, ints, nPeaks } };
+}
