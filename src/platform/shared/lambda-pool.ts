@@ -1,0 +1,472 @@
+// Executor over AWS Lambda, Lithops-style: storage is the bus. For each input the pool uploads a codec blob to
+// S3, invokes the function asynchronously (InvocationType 'Event'; the payload carries keys only), and learns
+// of completion by listing status objects the handler writes (cloud/handler.ts). Works in Node and in the
+// browser: only @aws-sdk clients, timers and fetch underneath.
+//
+// Failure handling (each input is retried independently; the map fails on the first input that runs out of
+// attempts, cancelling the rest):
+// - Invoke rejected with 429 (throttling), 5xx or a network error: re-invoke with jittered exponential backoff
+//   (does not use up a function attempt).
+// - Function error (status ok:false): retry at the same memory, up to maxAttempts (none when the handler marks
+//   the error permanent: unknown task, undecodable input).
+// - Out of memory (status errorType 'OutOfMemory') or no status within the function timeout + grace (a Lambda
+//   killed for memory writes nothing, so it looks like a timeout): retry one memory tier up, as METASPACE's
+//   executor doubles memory on MemoryError/TimeoutError.
+// Memory tiers are separate function names (e.g. imzlens-task-2048, imzlens-task-4096; see docs/cloud.md):
+// Lambda memory is per function version, so one name per size is the simplest thing that works everywhere.
+// Every attempt gets its own output/status keys, so a late finisher of an abandoned attempt cannot be confused
+// with the retry.
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { decodeValue, encodeValue } from '../../core/job/codec.ts';
+import { CancelledError, type Executor, type MapOptions } from '../../core/job/executor.ts';
+import { normalisePrefix } from './s3-store.ts';
+
+export interface MemoryTier {
+  memoryMB: number;
+  functionName: string;
+}
+
+/** AWS Lambda x86 on-demand prices (us-east-1, first pricing tier; 2025). */
+export const LAMBDA_X86_PRICES = { perGBSecond: 0.0000166667, perMillionRequests: 0.2 };
+
+export interface LambdaPoolOptions {
+  lambda: LambdaClient;
+  s3: S3Client;
+  bucket: string;
+  /** Where the pool keeps job inputs, outputs and status objects, e.g. 'imzlens/jobs/'. */
+  jobPrefix: string;
+  /** Prefix of the dataset store the tasks read (S3SegmentStore prefix in the handler), e.g. 'imzlens/datasets/'. */
+  storePrefix: string;
+  /** Function per memory size, smallest first; the first is used unless a retry needs more memory. */
+  tiers: MemoryTier[];
+  /** Invocations in flight at once (keep ≤ the function's reserved/account concurrency). Default 64. */
+  concurrency?: number;
+  /** The deployed function timeout (ms). Default 900 000 (Lambda's maximum). */
+  functionTimeoutMs?: number;
+  /** Extra wait after the timeout before an attempt counts as lost (ms). Default 10 000. */
+  graceMs?: number;
+  /**
+   * How long an accepted Event invocation may wait in Lambda's queue before it starts (ms). The function timeout
+   * only counts from the start, which the handler marks with a small object. Default 300 000.
+   */
+  queueTimeoutMs?: number;
+  /** Function attempts per input (runs that fail, time out or run out of memory). Default 4. */
+  maxAttempts?: number;
+  /** Re-invokes of one attempt after 429/5xx/network errors. Default 10. */
+  maxInvokeRetries?: number;
+  /** First backoff delay (ms), doubled per retry with jitter, capped at 10 s. Default 200. */
+  backoffMs?: number;
+  /** Status polling interval (ms). Default 500. */
+  pollMs?: number;
+  /** Delete a job's S3 objects when its map finishes (default true). */
+  cleanup?: boolean;
+  prices?: { perGBSecond: number; perMillionRequests: number };
+  log?: (line: string) => void;
+}
+
+export interface LambdaMapOptions extends MapOptions {
+  /** Stage name for the report (default: the task name). */
+  stage?: string;
+}
+
+export interface LambdaStageReport {
+  stage: string;
+  task: string;
+  inputs: number;
+  /** Invoke calls accepted by Lambda (202), including retries. */
+  invocations: number;
+  /** Re-invokes and re-runs, by cause. */
+  retries: { throttle: number; serverError: number; network: number; functionError: number; timeout: number; outOfMemory: number };
+  /** Accepted invocations per memory size (MB). */
+  invocationsByMemoryMB: Record<string, number>;
+  /** Largest max RSS any run reported (MB). */
+  maxRssMB: number;
+  meanDurationMs: number;
+  maxDurationMs: number;
+  wallMs: number;
+  /** Billed GB-seconds; runs that never reported (timeouts, memory kills) are counted at the full timeout. */
+  gbSeconds: number;
+  estimatedCostUSD: number;
+  /** The first few retried errors, for diagnosis. */
+  sampleErrors: string[];
+}
+
+export class LambdaPoolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LambdaPoolError';
+  }
+}
+
+interface Status {
+  ok: boolean;
+  error?: string;
+  errorType?: string;
+  permanent?: boolean;
+  durationMs: number;
+  maxRssMB: number;
+  memoryLimitMB: number;
+}
+
+type Waited = { kind: 'status'; status: Status } | { kind: 'timeout' };
+
+/**
+ * One abort listener per map, fanned out to the many waits (sleeps, semaphore, status) — so a 1000-input map
+ * does not hang 1000 listeners on one AbortSignal (Node warns beyond 10).
+ */
+class AbortHub {
+  private readonly cbs = new Set<() => void>();
+  constructor(readonly signal: AbortSignal) {
+    signal.addEventListener('abort', () => [...this.cbs].forEach((cb) => cb()), { once: true });
+  }
+  /** Calls `cb` on abort; returns the unsubscribe function. */
+  on(cb: () => void): () => void {
+    this.cbs.add(cb);
+    return () => this.cbs.delete(cb);
+  }
+}
+
+function sleep(ms: number, hub: AbortHub): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (hub.signal.aborted) return reject(new CancelledError());
+    const off = hub.on(() => {
+      clearTimeout(t);
+      reject(new CancelledError());
+    });
+    const t = setTimeout(() => {
+      off();
+      resolve();
+    }, ms);
+  });
+}
+
+/** Classifies an Invoke rejection: retryable kinds, or null for errors a retry cannot fix. */
+function invokeErrorKind(e: unknown): 'throttle' | 'serverError' | 'network' | null {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+  const status = err?.$metadata?.httpStatusCode;
+  if (status === 429 || err?.name === 'TooManyRequestsException' || err?.name === 'EC2ThrottledException') return 'throttle';
+  if (status !== undefined && status >= 500) return 'serverError';
+  if (status === undefined) return 'network'; // no HTTP answer at all (connection reset, DNS, offline)
+  return null;
+}
+
+/** A counting semaphore for the in-flight limit. */
+class Semaphore {
+  private waiters: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(hub: AbortHub): Promise<void> {
+    if (hub.signal.aborted) throw new CancelledError();
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const w = () => {
+        off();
+        resolve();
+      };
+      const off = hub.on(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new CancelledError());
+      });
+      this.waiters.push(w);
+    });
+  }
+  release(): void {
+    const w = this.waiters.shift();
+    if (w) w();
+    else this.free++;
+  }
+}
+
+export class LambdaPool implements Executor {
+  readonly name = 'lambda';
+  readonly concurrency: number;
+  /** One report per finished map call, in order. */
+  readonly reports: LambdaStageReport[] = [];
+  private readonly o: Required<Omit<LambdaPoolOptions, 'log'>> & { log?: (line: string) => void };
+  private closed = false;
+
+  constructor(opts: LambdaPoolOptions) {
+    if (!opts.tiers.length) throw new LambdaPoolError('LambdaPool needs at least one memory tier (function name + memory size)');
+    const tiers = [...opts.tiers].sort((a, b) => a.memoryMB - b.memoryMB);
+    this.o = {
+      concurrency: 64,
+      functionTimeoutMs: 900_000,
+      graceMs: 10_000,
+      queueTimeoutMs: 300_000,
+      maxAttempts: 4,
+      maxInvokeRetries: 10,
+      backoffMs: 200,
+      pollMs: 500,
+      cleanup: true,
+      prices: LAMBDA_X86_PRICES,
+      ...opts,
+      tiers,
+      jobPrefix: normalisePrefix(opts.jobPrefix),
+      storePrefix: normalisePrefix(opts.storePrefix),
+    };
+    this.concurrency = this.o.concurrency;
+  }
+
+  async map<I, O>(task: string, inputs: I[], options: LambdaMapOptions = {}): Promise<O[]> {
+    if (this.closed) throw new LambdaPoolError('this LambdaPool is closed; create a new one');
+    const o = this.o;
+    const t0 = Date.now();
+    const jobId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 10)}`;
+    const jobDir = `${o.jobPrefix}${jobId}/`;
+    const report: LambdaStageReport = {
+      stage: options.stage ?? task,
+      task,
+      inputs: inputs.length,
+      invocations: 0,
+      retries: { throttle: 0, serverError: 0, network: 0, functionError: 0, timeout: 0, outOfMemory: 0 },
+      invocationsByMemoryMB: {},
+      maxRssMB: 0,
+      meanDurationMs: 0,
+      maxDurationMs: 0,
+      wallMs: 0,
+      gbSeconds: 0,
+      estimatedCostUSD: 0,
+      sampleErrors: [],
+    };
+    const sample = (msg: string) => {
+      if (report.sampleErrors.length < 5) report.sampleErrors.push(msg);
+    };
+    let durationSum = 0;
+    let durationCount = 0;
+
+    // One controller for the whole map: user abort or the first permanent failure stops everything.
+    const ctl = new AbortController();
+    const onUserAbort = () => ctl.abort(new CancelledError());
+    if (options.signal?.aborted) throw new CancelledError();
+    options.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const signal = ctl.signal;
+    const hub = new AbortHub(signal);
+
+    // Status poller: one ListObjectsV2 per tick for all outstanding attempts.
+    const waiters = new Map<string, { deadline: number; startedKey: string; started: boolean; resolve: (w: Waited) => void; reject: (e: unknown) => void }>();
+    let pollerRunning = false;
+    const pollOnce = async () => {
+      const seen = new Set<string>();
+      let token: string | undefined;
+      do {
+        const res = await o.s3.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: `${jobDir}status/`, ContinuationToken: token }));
+        for (const c of res.Contents ?? []) if (c.Key) seen.add(c.Key);
+        token = res.IsTruncated ? res.NextContinuationToken : undefined;
+      } while (token);
+      const now = Date.now();
+      for (const [key, w] of [...waiters]) {
+        if (seen.has(key)) {
+          // A failed read leaves the waiter in place: it is retried on the next tick.
+          const r = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
+          const status = JSON.parse(await r.Body!.transformToString()) as Status;
+          waiters.delete(key);
+          w.resolve({ kind: 'status', status });
+        } else if (!w.started && seen.has(w.startedKey)) {
+          // Out of the queue: from now on the function timeout applies.
+          w.started = true;
+          w.deadline = now + o.functionTimeoutMs + o.graceMs;
+        } else if (now > w.deadline) {
+          waiters.delete(key);
+          w.resolve({ kind: 'timeout' });
+        }
+      }
+    };
+    const poller = async () => {
+      pollerRunning = true;
+      let failures = 0;
+      try {
+        while (waiters.size && !signal.aborted) {
+          try {
+            await pollOnce();
+            failures = 0;
+          } catch (e) {
+            // S3 hiccups: keep polling a while before giving up on everyone.
+            if (++failures >= 10) {
+              for (const w of waiters.values()) w.reject(e);
+              waiters.clear();
+              break;
+            }
+          }
+          if (waiters.size) await sleep(o.pollMs, hub).catch(() => undefined);
+        }
+      } finally {
+        pollerRunning = false;
+      }
+    };
+    const waitStatus = (key: string, startedKey: string, deadline: number) =>
+      new Promise<Waited>((resolve, reject) => {
+        const off = hub.on(() => {
+          waiters.delete(key);
+          reject(new CancelledError());
+        });
+        waiters.set(key, {
+          deadline,
+          startedKey,
+          started: false,
+          resolve: (w) => {
+            off();
+            resolve(w);
+          },
+          reject: (e) => {
+            off();
+            reject(e);
+          },
+        });
+        if (!pollerRunning) void poller();
+      });
+
+    const backoff = (n: number) => Math.min(10_000, o.backoffMs * 2 ** n) * (0.5 + Math.random() / 2);
+    const sem = new Semaphore(o.concurrency);
+    const results = new Array<O>(inputs.length);
+    let done = 0;
+
+    const runOne = async (i: number): Promise<void> => {
+      const inputKey = `${jobDir}in/${i}.bin`;
+      let tier = 0;
+      const failures: string[] = [];
+      for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
+        const fn = o.tiers[tier];
+        const outputKey = `${jobDir}out/${i}-${attempt}.bin`;
+        const statusKey = `${jobDir}status/${i}-${attempt}.json`;
+        const startedKey = `${jobDir}status/${i}-${attempt}.started`;
+        const event = { op: 'task', task, inputKey, outputKey, statusKey, startedKey, store: { bucket: o.bucket, prefix: o.storePrefix } };
+        await sem.acquire(hub);
+        let waited: Waited;
+        try {
+          // Upload under the in-flight limit, so a big map does not start thousands of PUTs at once.
+          if (attempt === 0) await o.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: inputKey, Body: encodeValue(inputs[i]) }));
+          // Invoke, re-trying transient rejections.
+          for (let r = 0; ; r++) {
+            if (signal.aborted) throw new CancelledError();
+            try {
+              const res = await o.lambda.send(
+                new InvokeCommand({ FunctionName: fn.functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+              );
+              if (res.StatusCode !== 202) throw new LambdaPoolError(`Invoke of ${fn.functionName} answered ${res.StatusCode} instead of 202 for an Event invocation`);
+              break;
+            } catch (e) {
+              if (signal.aborted) throw new CancelledError();
+              const kind = invokeErrorKind(e);
+              if (!kind) {
+                throw new LambdaPoolError(`invoking Lambda function '${fn.functionName}' failed: ${(e as Error).name}: ${(e as Error).message}; check the function name, region and that your credentials may call lambda:InvokeFunction`);
+              }
+              if (r >= o.maxInvokeRetries) {
+                throw new LambdaPoolError(`invoking '${fn.functionName}' for input ${i} kept failing (${kind}) after ${r + 1} tries: ${(e as Error).message}`);
+              }
+              report.retries[kind]++;
+              sample(`invoke ${kind}: ${(e as Error).name}: ${(e as Error).message}`);
+              await sleep(backoff(r), hub);
+            }
+          }
+          report.invocations++;
+          report.invocationsByMemoryMB[fn.memoryMB] = (report.invocationsByMemoryMB[fn.memoryMB] ?? 0) + 1;
+          waited = await waitStatus(statusKey, startedKey, Date.now() + o.queueTimeoutMs + o.functionTimeoutMs + o.graceMs);
+        } finally {
+          sem.release();
+        }
+        if (waited.kind === 'status') {
+          const s = waited.status;
+          durationSum += s.durationMs;
+          durationCount++;
+          report.maxDurationMs = Math.max(report.maxDurationMs, s.durationMs);
+          report.maxRssMB = Math.max(report.maxRssMB, s.maxRssMB);
+          report.gbSeconds += (Math.ceil(s.durationMs) / 1000) * (fn.memoryMB / 1024);
+          if (s.ok) {
+            const r = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: outputKey }));
+            results[i] = decodeValue(await r.Body!.transformToByteArray()) as O;
+            done++;
+            options.onProgress?.(done, inputs.length);
+            return;
+          }
+          failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: ${s.error}`);
+          sample(`input ${i} ${failures.at(-1)}`);
+          const last = attempt + 1 >= o.maxAttempts;
+          if (s.permanent || last) break; // permanent: e.g. a task this deployment does not know — redeploy
+          if (s.errorType === 'OutOfMemory') {
+            if (tier + 1 >= o.tiers.length) break; // more of the same memory will not help
+            tier++;
+            report.retries.outOfMemory++;
+          } else {
+            report.retries.functionError++;
+            await sleep(backoff(attempt), hub);
+          }
+        } else {
+          report.gbSeconds += (o.functionTimeoutMs / 1000) * (fn.memoryMB / 1024);
+          failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: no status within ${Math.round((o.functionTimeoutMs + o.graceMs) / 1000)} s of its start (timed out or killed for running out of memory)`);
+          sample(`input ${i} ${failures.at(-1)}`);
+          if (attempt + 1 >= o.maxAttempts) break;
+          report.retries.timeout++;
+          if (tier + 1 < o.tiers.length) tier++;
+        }
+      }
+      throw new LambdaPoolError(
+        `task '${task}' failed for input ${i} of ${inputs.length} after ${failures.length} attempts (job s3://${o.bucket}/${jobDir}):\n  ${failures.join('\n  ')}`,
+      );
+    };
+
+    try {
+      // allSettled, not all: after the first failure aborts the map, wait for every runner to wind down
+      // before cleaning up the job's objects.
+      await Promise.allSettled(
+        inputs.map((_, i) =>
+          runOne(i).catch((e) => {
+            if (!signal.aborted) ctl.abort(e);
+            throw e;
+          }),
+        ),
+      );
+      if (signal.aborted) {
+        const cause = signal.reason;
+        throw cause instanceof CancelledError || options.signal?.aborted ? new CancelledError() : cause;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onUserAbort);
+      report.meanDurationMs = durationCount ? durationSum / durationCount : 0;
+      report.wallMs = Date.now() - t0;
+      report.estimatedCostUSD = report.gbSeconds * o.prices.perGBSecond + (report.invocations * o.prices.perMillionRequests) / 1e6;
+      this.reports.push(report);
+      o.log?.(formatStageReport(report));
+      if (o.cleanup) await this.deletePrefix(jobDir).catch(() => undefined);
+    }
+    return results;
+  }
+
+  private async deletePrefix(prefix: string): Promise<void> {
+    for (;;) {
+      const res = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix }));
+      const keys = (res.Contents ?? []).map((c) => ({ Key: c.Key! }));
+      if (!keys.length) return;
+      await this.o.s3.send(new DeleteObjectsCommand({ Bucket: this.o.bucket, Delete: { Objects: keys, Quiet: true } }));
+      if (!res.IsTruncated) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** One log line per stage, like the seed's per-stage Lithops logs. */
+export function formatStageReport(r: LambdaStageReport): string {
+  const retries = Object.entries(r.retries)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const mem = Object.entries(r.invocationsByMemoryMB)
+    .map(([m, n]) => `${n}×${m} MB`)
+    .join(' + ');
+  return (
+    `[lambda] ${r.stage}: ${r.inputs} inputs, ${r.invocations} invocations (${mem || 'none'}), retries: ${retries || 'none'}; ` +
+    `duration mean ${(r.meanDurationMs / 1000).toFixed(2)} s, max ${(r.maxDurationMs / 1000).toFixed(2)} s; max RSS ${r.maxRssMB} MB; ` +
+    `wall ${(r.wallMs / 1000).toFixed(2)} s; ${r.gbSeconds.toFixed(2)} GB-s ≈ $${r.estimatedCostUSD.toFixed(5)}`
+  );
+}
