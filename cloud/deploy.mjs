@@ -1,5 +1,5 @@
 // `npm run cloud:deploy -- --bucket NAME --origin https://you.github.io [options]`
-// Builds cloud/dist/handler.zip, then runs (when the aws CLI is installed and --dry-run is not given) or prints
+// Builds cloud/dist/handler.zip, then prints (or, with --execute and the aws CLI installed, runs)
 // the commands that upload it and deploy cloud/template.yaml with CloudFormation. Prints the values to paste
 // into the page's cloud settings afterwards. Never called by tests.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ const { values: a } = parseArgs({
     'existing-bucket': { type: 'boolean', default: false },
     'identity-pool': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
+    execute: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,7 +36,7 @@ if (a.help || !a.bucket || !a.origin) {
   --prefix P           key prefix (imzlens/)                     --function F    function base name (imzlens-task)
   --runtime R          nodejs20.x | nodejs22.x | nodejs24.x (nodejs22.x)
   --identity-pool      also create a Cognito identity pool for the page (guest role: invoke + the prefix only)
-  --dry-run            print the commands only
+  --execute            run the commands with the aws CLI (default: print them only)
 `);
   process.exit(a.help ? 0 : 2);
 }
@@ -70,7 +71,7 @@ const commands = [
 ];
 const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
-if (a['dry-run'] || !hasAws) {
+if (!a.execute || a['dry-run'] || !hasAws) {
   process.stdout.write(`${hasAws ? '' : 'aws CLI not found: '}run these commands:\n\n${commands.map((c) => c.map(quote).join(' ')).join('\n\n')}\n\n`);
 } else {
   for (const c of commands) {

@@ -20,9 +20,15 @@ import { openDataset } from '../platform/node/dataset-cache.ts';
 import { CancelledError } from '../core/job/executor.ts';
 import { ProgressPrinter } from './progress.ts';
 import { writeIonImagePngs } from './ion-pngs.ts';
+import type { Executor } from '../core/job/executor.ts';
+import type { SegmentStore } from '../core/store.ts';
+import type { DatasetMeta } from '../core/types.ts';
+import { loadCloudConfig, uploadDataset, ingestInCloud, type Cloud } from '../platform/node/cloud-run.ts';
+import { createCloud } from '../platform/shared/cloud-config.ts';
+import { formatStageReport } from '../platform/shared/lambda-pool.ts';
 
 const USAGE = `usage:
-  imzlens annotate ds_config.json db_config.json OUT [--impl local] [--workers N] [--no-output] [--no-cache] [--all-ions]
+  imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]
   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses -H2O,...] [--chem-mods ...]
                    --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT`;
 
@@ -62,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
       decoys: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'cloud-config': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -71,8 +78,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const impl = values.impl!;
   if (!['local', 'auto', 'serverless', 'hybrid'].includes(impl)) throw new Error(`--impl must be local, serverless, hybrid or auto (got '${impl}')`);
-  if (impl === 'serverless' || impl === 'hybrid') {
-    throw new Error(`--impl ${impl} is not available in this build yet: use --impl local`);
+  const cloudCfg = await loadCloudConfig(values['cloud-config']);
+  if ((impl === 'serverless' || impl === 'hybrid') && !cloudCfg) {
+    throw new Error(`--impl ${impl} needs cloud settings: set IMZLENS_BUCKET and IMZLENS_FUNCTION (and IMZLENS_LAMBDA_ENDPOINT / IMZLENS_S3_ENDPOINT for a local stack, region and credentials the AWS SDK way), or pass --cloud-config FILE (see docs/cloud.md)`);
   }
   let workers: number | undefined;
   if (values.workers !== undefined) {
@@ -96,31 +104,46 @@ export async function run(args: string[]): Promise<number> {
   const cacheRoot = defaultCacheRoot();
   const tmpRoot = values['no-cache'] ? await mkdtemp(join(tmpdir(), 'imzlens-')) : null;
   const root = tmpRoot ?? cacheRoot;
-  let pool: NodePool | null = null;
+  let executor: Executor | null = null;
+  let cloud: Cloud | null = null;
   try {
     const dbs = await loadDbs(job.dbPaths);
     const ingestStart = performance.now();
-    const ds = await openDataset({
-      imzml: job.imzml,
-      ibd: job.ibd,
-      name: job.name,
-      root: join(root, 'datasets'),
-      useCache: !values['no-cache'],
-      onProgress: (p) => printer.update(p.stage, p.done, p.total),
-      signal: controller.signal,
-    });
+    const onProgress = (stage: string, done: number, total: number) => printer.update(stage, done, total);
+    let ds: { store: SegmentStore; meta: DatasetMeta; mask: Uint8Array; cached: boolean };
+    let mode = impl;
+    if (mode === 'serverless') {
+      cloud = createCloud(cloudCfg!, { log: (l) => process.stderr.write(`${l}\n`) });
+      ds = { store: cloud.store, ...(await ingestInCloud(cloud, cloudCfg!, job.imzml, job.ibd, job.name, onProgress, controller.signal)), cached: false };
+    } else {
+      ds = await openDataset({
+        imzml: job.imzml,
+        ibd: job.ibd,
+        name: job.name,
+        root: join(root, 'datasets'),
+        useCache: !values['no-cache'],
+        onProgress: (p) => printer.update(p.stage, p.done, p.total),
+        signal: controller.signal,
+      });
+      if (mode === 'auto') mode = cloudCfg && isLargeJob(ds.meta, dbs, job.params) ? 'hybrid' : 'local';
+      if (mode === 'hybrid') {
+        cloud = createCloud(cloudCfg!, { log: (l) => process.stderr.write(`${l}\n`) });
+        await uploadDataset(ds.store, ds.meta, ds.mask, cloud.store, (d, t) => onProgress('upload', d, t));
+        ds = { ...ds, store: cloud.store };
+      }
+    }
     const ingestMs = performance.now() - ingestStart;
-    printer.done(`dataset ${ds.meta.name}: ${ds.meta.width}×${ds.meta.height}, ${ds.meta.nSpectra} spectra, ${ds.meta.totalPeaks} peaks${ds.cached ? ' (cached)' : ''}`);
+    printer.done(`dataset ${ds.meta.name}: ${ds.meta.width}×${ds.meta.height}, ${ds.meta.nSpectra} spectra, ${ds.meta.totalPeaks} peaks${ds.cached ? ' (cached)' : ''}; running ${mode}`);
     for (const w of ds.meta.warnings) process.stderr.write(`warning: ${w}\n`);
 
-    pool = new NodePool({ storeRoot: join(root, 'datasets'), workers });
+    executor = cloud ? cloud.pool : new NodePool({ storeRoot: join(root, 'datasets'), workers });
     const { result, details } = await runAnnotationDetailed({
       store: ds.store,
       meta: ds.meta,
       mask: ds.mask,
       dbs,
       params: job.params,
-      executor: pool,
+      executor,
       centroidCache: values['no-cache'] ? undefined : new DirCentroidCache(join(cacheRoot, 'centroids')),
       stageCache: values['no-cache'] || values['no-score-cache'] ? undefined : new DirStageCache(join(cacheRoot, 'stages')),
       onProgress: (p) => printer.update(p.stage, p.done, p.total),
@@ -158,7 +181,8 @@ export async function run(args: string[]): Promise<number> {
         fdr20: result.rows.filter((r) => r.fdr <= 0.2).length,
         fdr50: result.rows.filter((r) => r.fdr <= 0.5).length,
       },
-      executor: { name: result.stats.executor, workers: result.stats.workers },
+      executor: { name: result.stats.executor, workers: result.stats.workers, mode },
+      ...(cloud ? { lambda: cloud.pool.reports } : {}),
     };
     await writeFile(join(job.out, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
     process.stderr.write(`results written to ${job.out}/ in ${(stats.wallMs / 1000).toFixed(1)} s\n`);
@@ -171,9 +195,17 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
-    await pool?.close();
+    await executor?.close();
     if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
   }
+}
+
+/** `--impl auto` offloads when the work is big: more than ~20 M peaks × 100k ion formulas of image building. */
+function isLargeJob(meta: DatasetMeta, dbs: MolDb[], p: JobParams): boolean {
+  const formulas = dbs.reduce((s, d) => s + d.formulas.length, 0);
+  const tms = p.adducts.length * (1 + p.neutralLosses.length) * (1 + p.chemMods.length);
+  const ions = formulas * tms * (1 + p.decoys);
+  return meta.totalPeaks * ions > 2e12;
 }
 
 async function readConfig(path: string) {

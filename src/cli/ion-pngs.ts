@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { encode } from 'fast-png';
 import type { Segment } from '../core/types.ts';
 import type { JobResult } from '../core/job/result.ts';
-import type { OpenedDataset } from '../platform/node/dataset-cache.ts';
+import type { SegmentStore } from '../core/store.ts';
+import type { DatasetMeta } from '../core/types.ts';
 import { ionImage } from '../core/score/images.ts';
 import { defaultRange, toDisplay } from '../core/view/scale.ts';
 import { applyLut, colormapLut } from '../core/view/colormap.ts';
 
-export async function writeIonImagePngs(ds: OpenedDataset, result: JobResult, dir: string, maxFdr: number): Promise<number> {
+export async function writeIonImagePngs(ds: { store: SegmentStore; meta: DatasetMeta; mask: Uint8Array }, result: JobResult, dir: string, maxFdr: number): Promise<number> {
   const rows = result.rows.filter((r) => r.fdr <= maxFdr);
   if (!rows.length) return 0;
   await mkdir(dir, { recursive: true });

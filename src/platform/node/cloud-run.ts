@@ -1,0 +1,105 @@
+// Node side of the cloud run modes (Lithops-METASPACE's serverless / hybrid):
+//   hybrid     — ingest here (local dataset store), copy the segments to S3, run the task stages in Lambda;
+//   serverless — upload the imzML/ibd to S3 (or use s3:// paths as they are), ingest in Lambda, tasks in Lambda.
+import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DatasetMeta, Segment } from '../../core/types.ts';
+import type { SegmentStore } from '../../core/store.ts';
+import { BLOB_MASK } from '../../core/store.ts';
+import { hashStrings } from '../../core/hash.ts';
+import { cloudConfigFromEnv, createCloud, type CloudConfig } from '../shared/cloud-config.ts';
+import { fingerprint, findIbd } from './open-source.ts';
+
+export type Cloud = ReturnType<typeof createCloud>;
+
+/** Cloud settings from `--cloud-config FILE` and/or the IMZLENS_* environment; null when none are set. */
+export async function loadCloudConfig(file: string | undefined): Promise<CloudConfig | null> {
+  let json: Record<string, unknown> | undefined;
+  if (file) {
+    try {
+      json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`${file}: cannot read the cloud settings (${(e as Error).message})`);
+    }
+  }
+  return cloudConfigFromEnv(process.env, json as Parameters<typeof cloudConfigFromEnv>[1]);
+}
+
+/** Copies a local dataset's segments, mask and meta into the cloud store (skipped when already committed there). */
+export async function uploadDataset(local: SegmentStore, meta: DatasetMeta, mask: Uint8Array, remote: SegmentStore,
+  onProgress?: (done: number, total: number) => void): Promise<boolean> {
+  if (await remote.getMeta(meta.id)) return false;
+  const total = meta.segments.length;
+  let batch: { index: number; segment: Segment }[] = [];
+  let bytes = 0;
+  for (const s of meta.segments) {
+    const segment = await local.getSegment(meta.id, s.index);
+    batch.push({ index: s.index, segment });
+    bytes += segment.mz.length * 16;
+    if (bytes > 64 << 20) {
+      await remote.putSegments(meta.id, batch);
+      batch = [];
+      bytes = 0;
+    }
+    onProgress?.(s.index + 1, total);
+  }
+  if (batch.length) await remote.putSegments(meta.id, batch);
+  await remote.putBlob(meta.id, BLOB_MASK, mask);
+  await remote.commit(meta);
+  return true;
+}
+
+function parseS3Url(p: string): { bucket: string; key: string } | null {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(p);
+  return m ? { bucket: m[1], key: m[2] } : null;
+}
+
+async function uploadFile(s3: S3Client, bucket: string, key: string, path: string, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const size = (await stat(path)).size;
+  const up = new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(path) }, partSize: 16 << 20, queueSize: 4 });
+  up.on('httpUploadProgress', (p) => onProgress?.(p.loaded ?? 0, size));
+  await up.done();
+}
+
+/** Serverless ingest: the pair goes to S3 (unless it is there already) and a Lambda task segments it. */
+export async function ingestInCloud(cloud: Cloud, cfg: CloudConfig, imzmlPath: string, ibdPath: string | null, name: string,
+  onProgress: (stage: string, done: number, total: number) => void, signal?: AbortSignal): Promise<{ meta: DatasetMeta; mask: Uint8Array }> {
+  const s3Imzml = parseS3Url(imzmlPath);
+  let imzmlKey: string;
+  let ibdKey: string;
+  let bucket = cfg.bucket;
+  let id: string;
+  if (s3Imzml) {
+    const s3Ibd = ibdPath ? parseS3Url(ibdPath) : { bucket: s3Imzml.bucket, key: s3Imzml.key.replace(/\.imzml$/i, '.ibd') };
+    if (!s3Ibd || s3Ibd.bucket !== s3Imzml.bucket) throw new Error('serverless mode: the imzML and ibd must be in the same S3 bucket');
+    bucket = s3Imzml.bucket;
+    imzmlKey = s3Imzml.key;
+    ibdKey = s3Ibd.key;
+    id = `ds-${hashStrings(['s3-ingest-v1', bucket, imzmlKey, ibdKey])}`;
+  } else {
+    const ibdLocal = ibdPath ?? (await findIbd(imzmlPath));
+    id = `ds-${hashStrings(['cloud-ingest-v1', await fingerprint(imzmlPath), await fingerprint(ibdLocal)])}`;
+    imzmlKey = `${cfg.prefix}uploads/${id}/${basename(imzmlPath)}`;
+    ibdKey = `${cfg.prefix}uploads/${id}/${basename(ibdLocal)}`;
+    const existing = await cloud.store.getMeta(id);
+    if (!existing) {
+      await uploadFile(cloud.s3, bucket, imzmlKey, imzmlPath, (d, t) => onProgress('upload imzML', d, t));
+      await uploadFile(cloud.s3, bucket, ibdKey, ibdLocal, (d, t) => onProgress('upload ibd', d, t));
+    }
+  }
+  let meta = await cloud.store.getMeta(id);
+  if (!meta) {
+    const [out] = await cloud.pool.map<unknown, { meta: DatasetMeta }>('cloud-ingest', [{ imzmlKey, ibdKey, bucket, datasetId: id, name }], {
+      signal,
+      onProgress: (d, t) => onProgress('ingest (Lambda)', d, t),
+    });
+    meta = out.meta;
+  }
+  const mask = await cloud.store.getBlob(id, BLOB_MASK);
+  if (!mask) throw new Error(`dataset ${id} in S3 has no sample mask: delete it (prefix ${cfg.prefix}datasets/${id}/) and run again`);
+  return { meta, mask };
+}
