@@ -1,0 +1,97 @@
+// Dataset library service: ingest (in a worker), list, delete, storage use.
+import * as Comlink from 'comlink';
+import type { IngestProgress } from '../../core/imzml/ingest.ts';
+import type { DatasetMeta } from '../../core/types.ts';
+import type { IngestRequest, IngestWorkerApi } from '../../../workers/ingest-worker.ts';
+import { getStore } from './store.ts';
+import { deleteJobsOf } from './jobs.ts';
+
+export interface IngestStatus {
+  stage: string;
+  /** Bytes processed of the stage and its total (stages 'index', 'sample', 'read' count bytes). */
+  done: number;
+  total: number;
+  mbPerS: number;
+  etaS: number | null;
+}
+
+export function newDatasetId(name: string): string {
+  const slug = name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
+  const rand = crypto.getRandomValues(new Uint8Array(4));
+  return `${slug}-${Array.from(rand, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export interface IngestHandle {
+  done: Promise<DatasetMeta>;
+  cancel(): void;
+}
+
+/** Ingests one pair in a fresh worker; the worker is closed afterwards. */
+export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatus) => void): IngestHandle {
+  const worker = new Worker(new URL('../../../workers/ingest-worker.ts', import.meta.url), { type: 'module', name: 'imzlens-ingest' });
+  const remote = Comlink.wrap<IngestWorkerApi>(worker);
+  let stageStart = performance.now();
+  let stage = '';
+  let reject: (e: Error) => void = () => {};
+  const crashed = new Promise<never>((_, rej) => { reject = rej; });
+  worker.addEventListener('error', (e) => { e.preventDefault(); reject(new Error(`the ingest worker crashed: ${e.message || 'failed to load'}`)); });
+  const progress = (p: IngestProgress) => {
+    if (p.stage !== stage) { stage = p.stage; stageStart = performance.now(); }
+    const dt = (performance.now() - stageStart) / 1000;
+    const rate = dt > 0 ? p.done / dt : 0;
+    const byteStage = p.stage === 'index' || p.stage === 'sample' || p.stage === 'read';
+    onStatus({
+      stage: p.stage, done: p.done, total: p.total,
+      mbPerS: byteStage ? rate / 1e6 : 0,
+      etaS: rate > 0 && p.total > p.done ? (p.total - p.done) / rate : null,
+    });
+  };
+  const id = newDatasetId(req.name);
+  const simQuota = Number(new URLSearchParams(location.search).get('simquota')) || undefined;
+  const done = Promise.race([remote.ingest({ ...req, id, simulatedQuotaBytes: simQuota }, Comlink.proxy(progress)), crashed]).finally(() => {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  });
+  return {
+    done,
+    cancel: () => {
+      // abort inside the worker (it deletes the partial dataset), then stop it for good
+      remote.cancel().catch(() => {});
+      setTimeout(() => reject(new Error('cancelled by the user')), 3000);
+    },
+  };
+}
+
+export async function listDatasets(): Promise<DatasetMeta[]> {
+  const list = await getStore().list();
+  return list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+export async function deleteDataset(id: string): Promise<void> {
+  await getStore().delete(id);
+  await deleteJobsOf(id);
+}
+
+/** Stored size of a dataset: 16 bytes per peak (m/z f64, intensity f32, pixel u32) + mask and TIC. */
+export function storedBytes(meta: DatasetMeta): number {
+  return meta.totalPeaks * 16 + meta.width * meta.height * 5;
+}
+
+/** Removes datasets whose ingest never committed (closed tab mid-ingest). */
+export async function cleanIncomplete(): Promise<number> {
+  const ids = await getStore().listIncomplete();
+  for (const id of ids) await getStore().delete(id);
+  return ids.length;
+}
+
+export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
+  const e = await navigator.storage?.estimate?.().catch(() => null);
+  return e && e.usage != null && e.quota != null ? { usage: e.usage, quota: e.quota } : null;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1e3) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}

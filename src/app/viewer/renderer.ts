@@ -1,0 +1,54 @@
+// The ion image renderer contract, shared by the deck.gl (WebGL2) and Canvas2D implementations.
+
+/** What to draw: texture values plus how to map them to colours. */
+export interface RenderInput {
+  width: number;
+  height: number;
+  /**
+   * Per-pixel values, row-major, y down: raw intensities for linear/log, equalized ranks (0..1) for hist.
+   * Off-sample pixels are negative (drawn transparent).
+   */
+  values: Float32Array;
+  vmin: number;
+  vmax: number;
+  log: boolean;
+  /** 256×4 RGBA colour table. */
+  lut: Uint8Array;
+}
+
+export interface HoverEvent {
+  /** World coordinate in image pixels (x right, y down), or null when the pointer left the view. */
+  x: number;
+  y: number;
+}
+
+export interface IonRenderer {
+  readonly kind: 'webgl' | 'canvas';
+  update(input: RenderInput): void;
+  /** Zooms so the whole image fits the container. */
+  fit(): void;
+  /** Resolves after the next frame with the current input has been drawn. */
+  rendered(): Promise<void>;
+  destroy(): void;
+}
+
+export type HoverHandler = (e: HoverEvent | null) => void;
+
+export function webgl2Available(): boolean {
+  try {
+    const c = document.createElement('canvas');
+    const gl = c.getContext('webgl2');
+    const ok = !!gl;
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Canvas2D is used when WebGL2 is missing or `?renderer=canvas` forces it (for tests). */
+export function preferredRenderer(): 'webgl' | 'canvas' {
+  const forced = new URLSearchParams(location.search).get('renderer');
+  if (forced === 'canvas') return 'canvas';
+  return webgl2Available() ? 'webgl' : 'canvas';
+}

@@ -1,0 +1,28 @@
+// Web Worker entry of the task pool: runs a registered task (same code as Node workers and Lambda)
+// against the IndexedDB dataset store; output buffers are transferred back, not copied.
+import * as Comlink from 'comlink';
+import { getTask, registerTask } from '../src/core/job/tasks.ts';
+import { scoreTask } from '../src/core/job/score-task.ts';
+import { collectTransferables } from '../src/core/job/transfer.ts';
+import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
+import type { TaskWorkerApi } from '../src/platform/browser/worker-pool.ts';
+
+registerTask('score', scoreTask);
+// test hooks for the pool's crash handling (harmless: only reachable by name)
+registerTask('test-crash', async () => {
+  setTimeout(() => { throw new Error('simulated worker crash'); });
+  return new Promise(() => {});
+});
+registerTask('test-echo', async (input: unknown) => input);
+registerTask('test-hang', () => new Promise(() => {}));
+
+const store = new IdbSegmentStore();
+
+const api: TaskWorkerApi = {
+  async run(task: string, input: unknown) {
+    const output = await getTask(task)(input, { store });
+    // comlink keys transfer lists by object (WeakMap): primitives go back as they are
+    return output !== null && typeof output === 'object' ? Comlink.transfer(output, collectTransferables(output)) : output;
+  },
+};
+Comlink.expose(api);
