@@ -1,6 +1,7 @@
 // CSV export of the annotation table. Like METASPACE's export, the header lines (starting with '#')
 // record when and with which parameters the table was made, so a CSV file documents itself.
 import type { AnnotationRow, JobResult } from '../job/result.ts';
+import { mzErrorPpm } from './table.ts';
 
 /** Quotes a field when it contains a delimiter, quote or newline (RFC 4180). */
 export function csvField(v: string | number): string {
@@ -10,14 +11,14 @@ export function csvField(v: string | number): string {
 
 export const CSV_COLUMNS = [
   'formula', 'adduct', 'chemMod', 'neutralLoss', 'ion', 'ionFormula', 'mz', 'msm', 'fdr', 'fdrRaw',
-  'rhoSpatial', 'rhoSpectral', 'rhoChaos', 'mzErrPpm', 'totalIntensity', 'maxIntensity', 'database',
+  'rhoSpatial', 'rhoSpectral', 'rhoChaos', 'mzErrPpm', 'mzErrAbs', 'mzErrRel', 'totalIntensity', 'maxIntensity', 'database',
   'moleculeNames', 'moleculeIds',
 ] as const;
 
 function rowFields(r: AnnotationRow): (string | number)[] {
   return [
     r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, r.ionFormula, r.mz, r.msm, r.fdr, r.fdrRaw,
-    r.spatial, r.spectral, r.chaos, r.mzErrRel, r.totalInt[0] ?? 0, r.maxInt[0] ?? 0, r.database,
+    r.spatial, r.spectral, r.chaos, mzErrorPpm(r), r.mzErrAbs, r.mzErrRel, r.totalInt[0] ?? 0, r.maxInt[0] ?? 0, r.database,
     r.moleculeNames.join('; '), r.moleculeIds.join('; '),
   ];
 }

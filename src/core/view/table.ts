@@ -42,9 +42,18 @@ export function filterRows(rows: readonly AnnotationRow[], f: RowFilters): Annot
   });
 }
 
+/**
+ * m/z error of the monoisotopic image in ppm, as METASPACE's table shows it: mz_err_abs (Da, the
+ * intensity-weighted observed m/z of isotope image 0 minus its theoretical m/z) relative to that m/z.
+ * (mz_err_rel is a different metric — the isotope peaks' mean offset in Da after removing mz_err_abs.)
+ */
+export function mzErrorPpm(r: Pick<AnnotationRow, 'mzErrAbs' | 'mz'>): number {
+  return r.mz > 0 && Number.isFinite(r.mzErrAbs) ? (r.mzErrAbs / r.mz) * 1e6 : NaN;
+}
+
 function keyOf(r: AnnotationRow, k: SortKey): number | string {
   if (k === 'intensity') return r.totalInt[0] ?? 0;
-  if (k === 'mzErrRel') return Math.abs(r.mzErrRel);
+  if (k === 'mzErrRel') return Math.abs(mzErrorPpm(r));
   return r[k];
 }
 
