@@ -81,7 +81,7 @@ writeFileSync(join(OUT, 'example.truth.csv'), r.truthCsv);
 const index = {
   name: 'Simulated example',
   description:
-    `SIMULATED data, not a real measurement: ${plan.width}×${plan.height} px (${plan.nTissue} tissue pixels), ` +
+    `SIMULATED data, not a real measurement: a tissue section of ${plan.nTissue} pixels on a ${plan.width}×${plan.height} grid, ` +
     `${N_TRUE} planted ions (${ADDUCTS.join(', ')}) from ${N_DB} CoreMetabolome v3 formulas, with random noise ` +
     `and chemical-background peaks. Made by 'node scripts/make-example.mjs' (seed ${SEED}); ground truth in example.truth.csv.`,
   imzml: 'example.imzML',
