@@ -2,6 +2,7 @@
 // FileSegmentStore directory, so only task descriptions and results cross thread boundaries.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { workerEntry } from './worker-bundle.ts';
 import { CancelledError, type Executor, type MapOptions } from '../../core/job/executor.ts';
 
 interface Pending {
@@ -26,7 +27,7 @@ export class NodePool implements Executor {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./node-worker.mjs', import.meta.url), { workerData: { storeRoot: this.opts.storeRoot } });
+    const worker = new Worker(workerEntry(), { workerData: { storeRoot: this.opts.storeRoot } });
     const slot: Slot = { worker, busy: null, busyId: 0 };
     worker.on('message', (msg: { id: number; ok: boolean; output?: unknown; error?: { message: string } }) => {
       const p = slot.busy;
