@@ -187,18 +187,24 @@ async function centroidsStage(
   const inputs: CentroidsTaskInput[] = [];
   for (let i = 0; i < ions.length; i += chunk) inputs.push({ ions: ions.slice(i, i + chunk), charge, sigma });
   const parts = inputs.length === 1 ? [computeCentroidTable(ions, charge, sigma)] : await executor.map<CentroidsTaskInput, CentroidTableResult>('centroids', inputs, { signal, onProgress });
-  const n = ions.length;
+  const merged = concatCentroidTables(parts);
+  await cache?.set(key, { ionFormulas: ions, table: merged.table, errors: merged.errors });
+  return merged;
+}
+
+/** Concatenates chunk results in order (no argument spreading: a DB can give millions of ions). */
+export function concatCentroidTables(parts: CentroidTableResult[]): CentroidTableResult {
+  const n = parts.reduce((s, p) => s + p.table.n, 0);
   const table: CentroidTable = { n, mzs: new Float64Array(n * 4), ints: new Float64Array(n * 4), nPeaks: new Uint8Array(n) };
-  const errors: (string | null)[] = [];
+  const errors = new Array<string | null>(n);
   let o = 0;
   for (const p of parts) {
     table.mzs.set(p.table.mzs, o * 4);
     table.ints.set(p.table.ints, o * 4);
     table.nPeaks.set(p.table.nPeaks, o);
-    errors.push(...p.errors);
+    for (let i = 0; i < p.table.n; i++) errors[o + i] = p.errors[i] ?? null;
     o += p.table.n;
   }
-  await cache?.set(key, { ionFormulas: ions, table, errors });
   return { table, errors };
 }
 
