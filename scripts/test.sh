@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-chromium.sh || exit 1
 
-out=test-results
+# not test-results/: Playwright empties that folder when it starts
+out=test-reports
 rm -rf "$out"; mkdir -p "$out"
 status=0
 
