@@ -5,6 +5,7 @@ import { getTask, registerTask } from '../src/core/job/tasks.ts';
 import { scoreTask } from '../src/core/job/score-task.ts';
 import { collectTransferables } from '../src/core/job/transfer.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
+import { CachedSegmentStore } from '../src/core/cached-store.ts';
 import type { TaskWorkerApi } from '../src/platform/browser/worker-pool.ts';
 
 registerTask('score', scoreTask);
@@ -16,7 +17,7 @@ registerTask('test-crash', async () => {
 registerTask('test-echo', async (input: unknown) => input);
 registerTask('test-hang', () => new Promise(() => {}));
 
-const store = new IdbSegmentStore();
+const store = new CachedSegmentStore(new IdbSegmentStore(), 256 * 1024 * 1024);
 
 const api: TaskWorkerApi = {
   async run(task: string, input: unknown) {

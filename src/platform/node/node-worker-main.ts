@@ -3,9 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { getTask } from '../../core/job/tasks.ts';
 import { FileSegmentStore } from './file-store.ts';
+import { CachedSegmentStore } from '../../core/cached-store.ts';
 import { collectTransferables } from '../../core/job/transfer.ts';
 
-const store = new FileSegmentStore((workerData as { storeRoot: string }).storeRoot);
+const store = new CachedSegmentStore(new FileSegmentStore((workerData as { storeRoot: string }).storeRoot));
 
 parentPort!.on('message', async (msg: { id: number; task: string; input: unknown }) => {
   try {
