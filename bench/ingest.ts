@@ -1,6 +1,7 @@
 // Ingest benchmark: a generated processed dataset (~500 MB ibd; --quick ~50 MB) written with our imzML writer,
 // then XML index parse, spectrum decode, segmenting, end-to-end ingest and peak memory in Node (median of 3 runs),
-// and the IndexedDB write / in-page ingest rate in Chromium (vite preview of /tmp/dist-h1 on port 4182).
+// and the IndexedDB write / in-page ingest rate in Chromium (vite preview of /tmp/dist-h9 or $BENCH_DIST on port 4182).
+import { loadavg } from 'node:os';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   const ibdMB = statSync(files.ibd).size / MB;
 
   const runs = 3;
+  const loadBefore = loadavg();
   const parse: number[] = [], decode: number[] = [], readStage: number[] = [], sortStage: number[] = [], e2eMem: number[] = [], e2eFile: number[] = [];
   const cpuParse: number[] = [], cpuDecode: number[] = [], cpuMem: number[] = [], cpuFile: number[] = [];
   let meta = null as Awaited<ReturnType<typeof ingestDataset>> | null;
@@ -95,15 +97,17 @@ export async function run(ctx: BenchContext): Promise<void> {
     if (!Number.isFinite(sink)) throw new Error('decode produced non-finite values');
 
     // End to end into memory (XML parse included), with stage timestamps.
-    const stamps: Record<string, number> = {};
+    // `last[stage]` = when the stage last reported: the read (+ bucketing) stage ends at its last report, and the
+    // sort (+ store) stage runs from there to 'done'.
+    const first: Record<string, number> = {}, last: Record<string, number> = {};
     t = performance.now();
     c = cpuNow();
-    meta = await ingestDataset({ imzml, ibd, store: new MemoryStore(), id: 'b', name: 'b', onProgress: (p) => { stamps[p.stage] ??= performance.now() - t; } });
+    meta = await ingestDataset({ imzml, ibd, store: new MemoryStore(), id: 'b', name: 'b', onProgress: (p) => { const now = performance.now() - t; first[p.stage] ??= now; last[p.stage] = now; } });
     const total = (performance.now() - t) / 1000;
     e2eMem.push(total);
     cpuMem.push(cpuNow() - c);
-    readStage.push((stamps.sort - stamps.read) / 1000);
-    sortStage.push((stamps.done - stamps.sort) / 1000);
+    readStage.push((last.read - (last.sample ?? last.index)) / 1000);
+    sortStage.push((last.done - last.read) / 1000);
 
     // End to end into the on-disk store, as `imzlens ingest` does (64 MB segments).
     rmSync(outDir, { recursive: true, force: true });
@@ -118,6 +122,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   }
   rmSync(outDir, { recursive: true, force: true });
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  const loadAfter = loadavg();
   const segTime = Math.max(1e-9, median(readStage) - median(decode) + median(sortStage));
 
   let idb = '';
@@ -135,13 +140,14 @@ ibd ${ibdMB.toFixed(0)} MB, imzML ${xmlMB.toFixed(0)} MB, ${meta!.totalPeaks.toL
 Node ${process.version}, one thread; median of ${runs} runs; files in the page cache after the first run.
 
 Wall time is what a user waits; CPU time (user + system of this process) is shown too because the bench machine
-is shared with other jobs, which inflates wall time.
+is shared with other jobs, which inflates wall time. Load average (1/5/15 min) before the Node runs
+${loadBefore.map((x) => x.toFixed(1)).join(' / ')}, after ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} (2 cores).
 
 | stage | wall (s) | wall MB/s | CPU (s) | CPU MB/s |
 |---|---|---|---|---|
-| XML index parse (parseImzml, saxes), MB of XML | ${median(parse).toFixed(2)} | ${f(xmlMB / median(parse))} | ${median(cpuParse).toFixed(2)} | ${f(xmlMB / median(cpuParse))} |
+| XML index parse (parseImzml, byte scanner), MB of XML | ${median(parse).toFixed(2)} | ${f(xmlMB / median(parse))} | ${median(cpuParse).toFixed(2)} | ${f(xmlMB / median(cpuParse))} |
 | spectrum read + decode (forEachSpectrum), MB of ibd | ${median(decode).toFixed(2)} | ${f(ibdMB / median(decode))} | ${median(cpuDecode).toFixed(2)} | ${f(ibdMB / median(cpuDecode))} |
-| segmenting (checks + bucketing beyond decode, sort, join, store put), MB of ibd | ${segTime.toFixed(2)} | ${f(ibdMB / segTime)} | | |
+| segmenting (checks + bucketing beyond decode, sort, store put), MB of ibd | ${segTime.toFixed(2)} | ${f(ibdMB / segTime)} | | |
 | **end to end into MemoryStore** (parse + sample + read + segment), MB of ibd; goal ≥ 300 | ${median(e2eMem).toFixed(2)} | **${f(ibdMB / median(e2eMem))}** | ${median(cpuMem).toFixed(2)} | **${f(ibdMB / median(cpuMem))}** |
 | end to end into FileSegmentStore (64 MB segments, as \`imzlens ingest\`), MB of ibd | ${median(e2eFile).toFixed(2)} | ${f(ibdMB / median(e2eFile))} | ${median(cpuFile).toFixed(2)} | ${f(ibdMB / median(cpuFile))} |
 | peak RSS (whole bench process, resourceUsage().maxRSS) | | ${f(maxRssMB)} MB | | |
@@ -152,10 +158,10 @@ ${idb}
 
 /** IndexedDB write rate and an in-page Blob → IndexedDB ingest in Chromium, via harness.html. */
 async function browserPart(ctx: BenchContext, quick: boolean): Promise<string> {
-  const dist = '/tmp/dist-h1';
+  const dist = process.env.BENCH_DIST ?? '/tmp/dist-h9';
   const root = path.resolve(here, '..');
   if (!existsSync(path.join(dist, 'harness.html'))) {
-    ctx.log('building /tmp/dist-h1 for the IndexedDB part');
+    ctx.log(`building ${dist} for the IndexedDB part`);
     execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   }
   const port = 4182;

@@ -141,6 +141,27 @@ describe('bad input', () => {
     await expect(load(w.imzml, w.ibd)).rejects.toThrow(/spectrum 0 \(x=1, y=1\) peak 1 has m\/z 200000, outside \[0, 1e5\]/);
   });
 
+  it('intensity outside [0, 1e12] or NaN, in a later spectrum (the fused bucketing pass names the peak)', async () => {
+    const ok = (i: number) => ({ x: 1 + i, y: 1, mz: [100, 200, 300], intensity: [1, 2, 3] });
+    const big = [ok(0), ok(1), { x: 3, y: 1, mz: [100, 200, 300], intensity: [1, 0, 5e12] }];
+    const w = await writeImzmlToMemory({ mode: 'processed', mzType: 'f64', intensityType: 'f64' }, big);
+    await expect(load(w.imzml, w.ibd)).rejects.toThrow(/spectrum 2 \(x=3, y=1\) peak 2 has intensity 5000000000000, outside \[0, 1e12\]/);
+    const nan = [ok(0), { x: 2, y: 1, mz: [100, 200, 300], intensity: [1, NaN, 3] }];
+    const w2 = await writeImzmlToMemory({ mode: 'processed', mzType: 'f64', intensityType: 'f32' }, nan);
+    await expect(load(w2.imzml, w2.ibd)).rejects.toThrow(/spectrum 1 \(x=2, y=1\) peak 1 has intensity NaN/);
+  });
+
+  it('a zero-intensity peak may have any m/z (it is dropped, not checked), and -0 m/z sorts as 0', async () => {
+    const sp = [{ x: 1, y: 1, mz: [-0, 5, 1e9], intensity: [2, 1, 0] }, { x: 2, y: 1, mz: [0, 3, 7], intensity: [4, 0, 1] }];
+    const w = await writeImzmlToMemory({ mode: 'processed', mzType: 'f64', intensityType: 'f32' }, sp);
+    const { meta, store, tic } = await load(w.imzml, w.ibd);
+    expect(meta.totalPeaks).toBe(4);
+    const seg = await store.getSegment(meta.id, 0);
+    expect(Array.from(seg.mz).map((v) => (Object.is(v, -0) ? 'neg0' : v))).toEqual([0, 0, 5, 7]);
+    expect(Array.from(seg.intensity)).toEqual([2, 4, 1, 1]);
+    expect(Array.from(tic)).toEqual([3, 5]);
+  });
+
   it('ibd shorter than its 16-byte UUID header', async () => {
     const d = await dataset();
     await expect(load(d.xml, d.ibd.subarray(0, 10))).rejects.toThrow(/bad\.ibd: the ibd is only 10 bytes/);

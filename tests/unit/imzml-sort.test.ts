@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortPeaksByMz, radixSortPeaksByMz } from '../../src/core/imzml/sort.ts';
+import { sortPeaksByMz, radixSortPeaksByMz, sortPeaksInPlace, sortPeaksInto } from '../../src/core/imzml/sort.ts';
 
 /** Reference: stable comparison sort on (m/z, original index). */
 function reference(mz: Float64Array, it: Float32Array, px: Uint32Array) {
@@ -43,5 +43,40 @@ describe('sortPeaksByMz', () => {
     expect(Array.from(sortPeaksByMz(mz, new Float32Array(3), new Uint32Array(3), 0).mz)).toEqual([]);
     expect(Array.from(sortPeaksByMz(mz, new Float32Array(3), new Uint32Array(3), 1).mz)).toEqual([5]);
     expect(Array.from(sortPeaksByMz(mz, new Float32Array(3), new Uint32Array(3), 2).mz)).toEqual([3, 5]);
+  });
+});
+
+describe('sort of large buckets (two-level path, in place, into an offset)', () => {
+  const big: [string, (r: () => number, i: number) => number][] = [
+    ['uniform', (r) => 100 + r() * 900],
+    ['many exact ties', (r) => 100 + Math.floor(r() * 300) * 0.5],
+    ['tight clusters (one ion per spectrum)', (r, i) => 200 + (i % 40) * 3.1 + r() * 1e-6],
+    ['exponentially spread', (r) => Math.exp(r() * 11)],
+  ];
+  for (const [label, gen] of big) {
+    it(`sortPeaksByMz and sortPeaksInPlace: ${label}`, () => {
+      const r = lcg(11);
+      const n = 120000;
+      const mz = Float64Array.from({ length: n }, (_, i) => gen(r, i));
+      const it = Float32Array.from({ length: n }, (_, i) => i + 0.5);
+      const px = Uint32Array.from({ length: n }, (_, i) => i * 3);
+      const want = reference(mz, it, px);
+      const got = sortPeaksByMz(mz, it, px, n);
+      expect(Array.from(got.mz)).toEqual(want.mz);
+      expect(Array.from(got.intensity)).toEqual(want.it);
+      expect(Array.from(got.pixel)).toEqual(want.px);
+      sortPeaksInPlace(mz, it, px, n);
+      expect(Array.from(mz)).toEqual(want.mz);
+      expect(Array.from(it)).toEqual(want.it);
+      expect(Array.from(px)).toEqual(want.px);
+    });
+  }
+  it('sortPeaksInto writes only its range', () => {
+    const mz = new Float64Array([3, 1, 2]), it = new Float32Array([30, 10, 20]), px = new Uint32Array([3, 1, 2]);
+    const om = new Float64Array(6).fill(-1), oi = new Float32Array(6).fill(-1), op = new Uint32Array(6).fill(9);
+    sortPeaksInto(mz, it, px, 3, om, oi, op, 2);
+    expect(Array.from(om)).toEqual([-1, -1, 1, 2, 3, -1]);
+    expect(Array.from(oi)).toEqual([-1, -1, 10, 20, 30, -1]);
+    expect(Array.from(op)).toEqual([9, 9, 1, 2, 3, 9]);
   });
 });

@@ -7,19 +7,19 @@ import { parseImzml } from './parse.ts';
 import type { ImzmlIndex } from './parse.ts';
 import { checkIbdUuid, forEachSpectrum, validateRanges } from './spectra.ts';
 import type { NumArray } from './spectra.ts';
-import { Segmenter, concatSegments, quantileBounds, splitSorted } from './segmenter.ts';
-import type { Segment } from '../types.ts';
+import { Segmenter, quantileBounds, splitSorted } from './segmenter.ts';
+import { releaseSortScratch } from './sort.ts';
 import { ImzmlError } from './format.ts';
 
 export const DEFAULT_TARGET_SEGMENT_BYTES = 16 << 20;
 const BYTES_PER_PEAK = 16; // f64 m/z + f32 intensity + u32 pixel
 const SAMPLE_SPECTRA = 1000;
-// Peaks are bucketed into fine m/z buckets of about this many peaks (sorted in cache), then consecutive buckets
-// are joined into segments of the target size.
-const FINE_BUCKET_PEAKS = 32768;
-// More buckets than this make the streaming scatter thrash caches and TLB (measured: 1000 buckets cost 2.5x
-// the bucketing time of 120); past it, buckets simply grow.
-const MAX_FINE_BUCKETS = 256;
+// Peaks are bucketed by m/z straight into one bucket per segment (about the target size each); the sort works in
+// cache-sized pieces internally (sort.ts). More buckets than this make the streaming scatter thrash caches and
+// TLB (measured: 1000 buckets cost 2.5x the bucketing time of 120); past it, buckets simply grow.
+const MAX_BUCKETS = 256;
+// Below this many peaks, one bucket (no sampling pass).
+const MIN_SAMPLED_PEAKS = 65536;
 const MZ_MAX = 1e5;
 const INTENSITY_MAX = 1e12;
 const MAX_PIXELS = 2 ** 31;
@@ -121,7 +121,8 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
   for (let s = 0; s < nSample; s++) sampleRaw += index.intensityLength[sampleIdx[s]];
   let bounds: number[] = [];
   let estPeaks = totalRaw;
-  if (totalRaw > 2 * FINE_BUCKET_PEAKS) {
+  const targetPeaksEst = Math.max(1, Math.floor(target / BYTES_PER_PEAK));
+  if (totalRaw > MIN_SAMPLED_PEAKS && totalRaw > targetPeaksEst) {
     const parts: Float64Array[] = [];
     let kept = 0;
     let nonzero = 0;
@@ -146,7 +147,7 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
     for (const p of parts) { sample.set(p, o); o += p.length; }
     sample.sort();
     estPeaks = sampleRaw > 0 ? (totalRaw * nonzero) / sampleRaw : totalRaw;
-    bounds = quantileBounds(sample, Math.min(MAX_FINE_BUCKETS, Math.max(1, Math.ceil(estPeaks / FINE_BUCKET_PEAKS))));
+    bounds = quantileBounds(sample, Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(estPeaks / targetPeaksEst))));
   }
 
   // Stream all spectra into buckets; TIC per pixel (duplicates at one pixel add up).
@@ -154,46 +155,35 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
   const tic64 = new Float64Array(geo.width * geo.height);
   const pix = geo.pixelOfSpectrum;
   await forEachSpectrum(index, ibd, (i, mz, inten) => {
-    checkValues(index, i, mz, inten, hint);
-    let t = 0;
-    for (let j = 0; j < inten.length; j++) { const v = inten[j]; if (v > 0) t += v; }
+    const t = seg.addSpectrum(mz, inten, pix[i], MZ_MAX, INTENSITY_MAX);
+    if (t < 0) checkValues(index, i, mz, inten, hint); // throws, naming the bad peak
     tic64[pix[i]] += t;
-    seg.addPeaks(mz, inten, pix[i]);
   }, { signal, batchBytes: opts.batchBytes, onBytes: (d, t) => progress({ stage: 'read', done: d, total: t }) });
 
-  // Sort the fine buckets and join consecutive ones into segments of about the target size; a single bucket far
-  // over the target (skewed sample) is split without breaking a run of equal m/z. Segments are written as they
-  // are completed, so memory is released as we go.
+  // Each bucket is one segment: sorted in place and handed to the store as is (no second copy of the peaks, no
+  // join); a bucket far over the target (skewed sample) is split without breaking a run of equal m/z. Segments are
+  // written as they are completed.
   const targetPeaks = Math.max(1, Math.floor(target / BYTES_PER_PEAK));
   const infos: SegmentInfo[] = [];
   let totalPeaks = 0;
-  let pending: Segment[] = [];
-  let pendingPeaks = 0;
-  const flush = async () => {
-    if (!pendingPeaks) return;
-    const pieces = splitSorted(concatSegments(pending), 2 * targetPeaks);
-    pending = [];
-    pendingPeaks = 0;
-    const batch = pieces.map((sg) => {
-      const index = infos.length;
-      infos.push({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length });
-      totalPeaks += sg.mz.length;
-      return { index, segment: sg };
-    });
-    await store.putSegments(opts.id, batch);
-  };
   const nb = seg.bucketCount;
-  for (let k = 0; k < nb; k++) {
-    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-    const size = seg.bucketSize(k);
-    if (size === 0) continue;
-    if (pendingPeaks > 0 && pendingPeaks + size > targetPeaks) await flush();
-    pending.push(seg.takeSorted(k));
-    pendingPeaks += size;
-    if (pendingPeaks >= targetPeaks) await flush();
-    progress({ stage: 'sort', done: k + 1, total: nb });
+  try {
+    for (let k = 0; k < nb; k++) {
+      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+      if (seg.bucketSize(k) === 0) continue;
+      const pieces = splitSorted(seg.takeSortedInPlace(k), 2 * targetPeaks);
+      const batch = pieces.map((sg) => {
+        const index = infos.length;
+        infos.push({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length });
+        totalPeaks += sg.mz.length;
+        return { index, segment: sg };
+      });
+      await store.putSegments(opts.id, batch);
+      progress({ stage: 'sort', done: k + 1, total: nb });
+    }
+  } finally {
+    releaseSortScratch();
   }
-  await flush();
   if (totalPeaks === 0) warnings.push('every intensity is zero: the dataset has no peaks.');
 
   const tic = new Float32Array(tic64.length);

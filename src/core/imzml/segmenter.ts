@@ -1,6 +1,7 @@
-// Buckets peaks by m/z range while streaming, then sorts each bucket (stable) into a Segment.
+// Buckets peaks by m/z range while streaming (value checks and TIC fused into the same pass), then sorts each
+// bucket in place (stable); its columns become the Segment.
 import type { Segment } from '../types.ts';
-import { sortPeaksByMz } from './sort.ts';
+import { sortPeaksInPlace } from './sort.ts';
 
 /** Growable columns of one m/z bucket. */
 class Bucket {
@@ -14,7 +15,7 @@ class Bucket {
     this.pixel = new Uint32Array(cap);
   }
   grow(): void {
-    const cap = Math.max(1024, this.mz.length * 2);
+    const cap = Math.max(1024, Math.ceil(this.mz.length * 1.5));
     const mz = new Float64Array(cap); mz.set(this.mz.subarray(0, this.n)); this.mz = mz;
     const it = new Float32Array(cap); it.set(this.intensity.subarray(0, this.n)); this.intensity = it;
     const px = new Uint32Array(cap); px.set(this.pixel.subarray(0, this.n)); this.pixel = px;
@@ -44,10 +45,11 @@ export class Segmenter {
   }
 
   /**
-   * Adds the positive-intensity peaks of one spectrum. m/z must already be checked for range. Returns nothing;
-   * the hot loop keeps the current bucket in locals because spectra are usually sorted by m/z.
+   * One pass over a decoded spectrum: value checks, TIC and bucketing fused (no per-peak calls). Returns the sum of
+   * the positive intensities, or -1 when a value is out of range (intensity not in [.., 1e12] or NaN; m/z of a
+   * positive peak not in [0, mzMax]); the caller then names the bad peak. Peaks with intensity <= 0 are dropped.
    */
-  addPeaks(mz: ArrayLike<number>, intensity: ArrayLike<number>, pixel: number): void {
+  addSpectrum(mz: ArrayLike<number>, intensity: ArrayLike<number>, pixel: number, mzMax: number, intensityMax: number): number {
     const n = mz.length;
     const bounds = this.bounds;
     const nb = bounds.length;
@@ -55,10 +57,14 @@ export class Segmenter {
     let lo = Infinity, hi = -Infinity;
     let b: Bucket = this.buckets[0];
     let bm = b.mz, bi = b.intensity, bp = b.pixel, bn = b.n, cap = bm.length;
+    let tic = 0;
     for (let j = 0; j < n; j++) {
       const v = intensity[j];
+      if (!(v <= intensityMax)) { if (k >= 0) b.n = bn; return -1; }
       if (!(v > 0)) continue;
-      const m = mz[j] + 0; // -0 → +0 so the bit-pattern sort stays numeric
+      const m = mz[j] + 0; // -0 → +0 so the sort sees one zero
+      if (!(m >= 0 && m <= mzMax)) { if (k >= 0) b.n = bn; return -1; }
+      tic += v;
       if (!(m >= lo && m < hi)) {
         if (k >= 0) b.n = bn;
         if (m >= hi) {
@@ -80,19 +86,26 @@ export class Segmenter {
       bm[bn] = m; bi[bn] = v; bp[bn] = pixel; bn++;
     }
     if (k >= 0) b.n = bn;
+    return tic;
+  }
+
+  /**
+   * Sorts bucket k in place (stable) and hands its own columns out as the Segment (views of the first n entries;
+   * copied to exact size only when the bucket over-grew by more than a quarter, so stores never keep much slack).
+   */
+  takeSortedInPlace(k: number): Segment {
+    const b = this.buckets[k];
+    const n = b.n;
+    sortPeaksInPlace(b.mz, b.intensity, b.pixel, n);
+    this.buckets[k] = new Bucket(0);
+    if (b.mz.length > n * 1.25 + 1024) return { mz: b.mz.slice(0, n), intensity: b.intensity.slice(0, n), pixel: b.pixel.slice(0, n) };
+    return { mz: b.mz.subarray(0, n), intensity: b.intensity.subarray(0, n), pixel: b.pixel.subarray(0, n) };
   }
 
   bucketSize(k: number): number {
     return this.buckets[k].n;
   }
 
-  /** Sorts bucket k by m/z (stable) into a Segment and frees the bucket. */
-  takeSorted(k: number): Segment {
-    const b = this.buckets[k];
-    const seg = sortPeaksByMz(b.mz, b.intensity, b.pixel, b.n);
-    this.buckets[k] = new Bucket(0);
-    return seg;
-  }
 }
 
 /** Concatenates sorted segments whose m/z ranges follow each other. */
