@@ -21,7 +21,6 @@ export function planScoreTasks(
   const n = centroids.n;
   const first = new Int32Array(n);
   const last = new Int32Array(n);
-  const lo = new Float64Array(n);
   const keep: number[] = [];
   for (let i = 0; i < n; i++) {
     let l = Infinity;
@@ -38,11 +37,17 @@ export function planScoreTasks(
     }
     if (!inside) continue;
     keep.push(i);
-    lo[i] = l;
     first[i] = firstSegmentEndingAtOrAfter(segs, l);
     last[i] = lastSegmentStartingAtOrBefore(segs, h);
   }
-  keep.sort((a, b) => first[a] - first[b] || lo[a] - lo[b]);
+  // counting sort by first segment (O(n); millions of ions): grouping only needs ions ordered by where
+  // their windows start, and within one segment the file order of the ion list is kept
+  const nSeg = segs.length + 1;
+  const starts = new Int32Array(nSeg + 1);
+  for (const i of keep) starts[first[i] + 1]++;
+  for (let s = 0; s < nSeg; s++) starts[s + 1] += starts[s];
+  const ordered = new Int32Array(keep.length);
+  for (const i of keep) ordered[starts[first[i]]++] = i;
 
   const tasks: PlannedTask[] = [];
   let group: number[] = [];
@@ -54,12 +59,15 @@ export function planScoreTasks(
     const m = ids.length;
     const sub: CentroidTable = { n: m, mzs: new Float64Array(m * 4), ints: new Float64Array(m * 4), nPeaks: new Uint8Array(m) };
     const tgt = new Uint8Array(m);
-    ids.forEach((g, j) => {
-      sub.mzs.set(centroids.mzs.subarray(g * 4, g * 4 + 4), j * 4);
-      sub.ints.set(centroids.ints.subarray(g * 4, g * 4 + 4), j * 4);
+    for (let j = 0; j < m; j++) {
+      const g = ids[j];
+      for (let k = 0; k < 4; k++) {
+        sub.mzs[j * 4 + k] = centroids.mzs[g * 4 + k];
+        sub.ints[j * 4 + k] = centroids.ints[g * 4 + k];
+      }
       sub.nPeaks[j] = centroids.nPeaks[g];
       tgt[j] = isTarget[g];
-    });
+    }
     const segments: number[] = [];
     for (let s = gFirst; s <= gLast; s++) segments.push(s);
     tasks.push({
@@ -69,7 +77,7 @@ export function planScoreTasks(
     group = [];
   };
   const maxSpan = 3;
-  for (const i of keep) {
+  for (const i of ordered) {
     const f = first[i];
     const l = Math.max(last[i], f - 1); // empty range when no segment overlaps the windows
     if (group.length) {
