@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import type { BenchContext } from './run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,14 +81,19 @@ export async function run(ctx: BenchContext): Promise<void> {
         const perCore = scored / (score / 1000) / workers;
         ctx.log(`${label} × ${dbLabel}, ${workers} worker(s): score ${sec(score)} s, ${Math.round(perCore)} ions/s/core`);
         rows.push(`| ${label} (${s.dataset.spectra} spectra, ${(s.dataset.peaks / 1e6).toFixed(1)} M peaks) | ${dbLabel} | ${workers} | ${n} | ${s.counts.ionFormulas} | ${sec(median(all.map((x) => stage(x, 'ions'))))} | ${sec(median(all.map((x) => stage(x, 'plan'))))} | ${sec(score)} | ${sec(median(all.map((x) => stage(x, 'fdr'))))} | ${sec(total)} | ${Math.round(perCore).toLocaleString('en')} | ${Math.round(Math.max(...all.map((x) => x.peakRssMB)))} | ${s.counts.fdr10} |`);
+        writeTable(ctx, rows); // a long full run leaves its finished rows behind
       }
     }
   }
+  writeTable(ctx, rows);
+}
+
+function writeTable(ctx: BenchContext, rows: string[]): void {
   ctx.write(`## annotate — the METASPACE v1 pipeline (Node CLI)
 
 Generated processed datasets (\`imzlens simulate\`, ~1,000 peaks per spectrum, 60 planted ions), +H,+Na,+K, 20 decoys,
 sigma 0.000619, 3 ppm. Datasets and centroids cached (the first run of each row warms them); the score stage is
-recomputed every run. Times are medians of the stated runs, wall clock, per stage; "ions/s/core" = ion formulas in
+recomputed every run. Load average when written: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}. Times are medians of the stated runs, wall clock, per stage; "ions/s/core" = ion formulas in
 score tasks ÷ score time ÷ workers; RSS = peak of the whole \`imzlens annotate\` process (workers are threads in it).
 
 | dataset | DB | workers | runs | ion formulas | ions s | plan s | score s | fdr s | total s | ions/s/core | peak RSS MB | FDR ≤ 10 % |
