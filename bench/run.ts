@@ -18,6 +18,7 @@ const SCENARIOS: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<
   ingest: () => import('./ingest.ts'),
   isotopes: () => import('./isotopes.ts'),
   annotate: () => import('./annotate.ts'),
+  page: () => import('./page.ts'),
 };
 
 export function machineLine(): string {
