@@ -76,3 +76,42 @@ export function decodeView(query: string): ViewState {
     scale: scale && SCALE_MODES.includes(scale) ? scale : 'linear',
   };
 }
+
+// Share links carry the bundle URL and the view in the fragment (`#bundle=<url>&ion=…&cmap=…`): a fragment
+// never reaches a server, and a link never holds credentials (the bundle URL is either public or presigned).
+
+/** Schemes a bundle link may use (no javascript:, data:, blob: or file: from an untrusted link). */
+const BUNDLE_SCHEMES = new Set(['https:', 'http:']);
+
+/** `bundle=<encoded url>` followed by the non-default view keys (dataset and job do not apply to a bundle). */
+export function encodeShareFragment(bundleUrl: string, v: ViewState): string {
+  const q = encodeView({ ...v, dataset: null, job: null });
+  return `bundle=${encodeURIComponent(bundleUrl)}${q ? `&${q}` : ''}`;
+}
+
+export class ShareLinkError extends Error {
+  override name = 'ShareLinkError';
+}
+
+/**
+ * Reads a location hash. Returns null when it has no `bundle` key; throws ShareLinkError when the bundle
+ * URL is not an absolute http(s) URL.
+ */
+export function decodeShareFragment(hash: string): { bundle: string; view: ViewState } | null {
+  const h = hash.replace(/^#/, '');
+  const p = new URLSearchParams(h);
+  const raw = p.get('bundle');
+  if (raw == null) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ShareLinkError(`the link's bundle address '${raw.slice(0, 200)}' is not a URL; ask for the link again`);
+  }
+  if (!BUNDLE_SCHEMES.has(u.protocol)) {
+    throw new ShareLinkError(`the link's bundle address uses '${u.protocol}'; only http(s) addresses are opened`);
+  }
+  p.delete('bundle');
+  // the address as written: re-serialising could change the encoding a presigned signature covers
+  return { bundle: raw, view: { ...decodeView(p.toString()), dataset: null, job: null } };
+}
