@@ -3,6 +3,7 @@
 // task descriptions go in and results (buffers transferred) come out.
 // Cancel terminates the workers (a running task cannot be interrupted otherwise); the next map respawns them.
 // A worker that crashes (uncaught error, failed load) fails the job with its message.
+import { runInLanes } from '../../core/job/lanes.ts';
 import * as Comlink from 'comlink';
 import { CancelledError, type Executor, type MapOptions } from '../../core/job/executor.ts';
 
@@ -73,41 +74,19 @@ export class WorkerPool implements Executor {
   async map<I, O>(task: string, inputs: I[], options: MapOptions = {}): Promise<O[]> {
     const { signal, onProgress } = options;
     if (signal?.aborted) throw new CancelledError();
-    const results = new Array<O>(inputs.length);
-    if (inputs.length === 0) return results;
-    let next = 0;
-    let done = 0;
-    let failed: Error | null = null;
-    const onAbort = () => {
-      failed ??= new CancelledError();
-      this.terminateAll(new CancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (inputs.length === 0) return [];
     const n = Math.min(this.concurrency, inputs.length);
     while (this.slots.length < n) this.spawn();
-    const lane = async (slot: Slot) => {
-      while (!failed && next < inputs.length) {
-        const i = next++;
-        try {
-          results[i] = (await this.runOn(slot, task, inputs[i])) as O;
-        } catch (e) {
-          failed ??= signal?.aborted ? new CancelledError() : (e as Error);
-          return;
-        }
-        done++;
-        onProgress?.(done, inputs.length);
-      }
-    };
-    try {
-      await Promise.all(this.slots.slice(0, n).map(lane));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const { results: out, failed } = await runInLanes(this.slots.slice(0, n), inputs, (slot, input) => this.runOn(slot, task, input) as Promise<O>, {
+      signal,
+      onProgress,
+      onAbort: () => this.terminateAll(new CancelledError()),
+    });
     if (failed) {
       this.terminateAll(failed); // no half-busy workers survive a failed or cancelled job
       throw failed;
     }
-    return results;
+    return out;
   }
 
   private terminateAll(reason: Error) {

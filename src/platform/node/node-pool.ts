@@ -1,5 +1,6 @@
 // Executor over Node worker_threads (default: one worker per core). Workers read dataset segments from a
 // FileSegmentStore directory, so only task descriptions and results cross thread boundaries.
+import { runInLanes } from '../../core/job/lanes.ts';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { workerEntry } from './worker-bundle.ts';
@@ -62,35 +63,14 @@ export class NodePool implements Executor {
   async map<I, O>(task: string, inputs: I[], options: MapOptions = {}): Promise<O[]> {
     const { signal, onProgress } = options;
     if (signal?.aborted) throw new CancelledError();
-    const results = new Array<O>(inputs.length);
-    let next = 0;
-    let done = 0;
-    let failed: Error | null = null;
-    const onAbort = () => {
-      failed ??= new CancelledError();
-      void this.close();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (inputs.length === 0) return [];
     const n = Math.min(this.concurrency, inputs.length);
     while (this.slots.length < n) this.spawn();
-    const lane = async (slot: Slot) => {
-      while (!failed && next < inputs.length) {
-        const i = next++;
-        try {
-          results[i] = (await this.runOn(slot, task, inputs[i])) as O;
-        } catch (e) {
-          failed ??= signal?.aborted ? new CancelledError() : (e as Error);
-          return;
-        }
-        done++;
-        onProgress?.(done, inputs.length);
-      }
-    };
-    try {
-      await Promise.all(this.slots.slice(0, n).map(lane));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const { results, failed } = await runInLanes(this.slots.slice(0, n), inputs, (slot, input) => this.runOn(slot, task, input) as Promise<O>, {
+      signal,
+      onProgress,
+      onAbort: () => void this.close(),
+    });
     if (failed) {
       await this.close(); // a crashed or cancelled job leaves no half-busy workers behind
       throw failed;
