@@ -11,6 +11,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { CodecError, decodeValue, encodeValue } from '../src/core/job/codec.ts';
 import { getTask, type TaskFn } from '../src/core/job/tasks.ts';
 import { S3SegmentStore } from '../src/platform/shared/s3-store.ts';
+import type { TaskStatus } from '../src/platform/shared/lambda-pool.ts';
 import './diag-tasks.ts';
 import './ingest-task.ts';
 
@@ -25,19 +26,7 @@ export interface TaskEvent {
   store: { bucket: string; prefix: string };
 }
 
-export interface TaskStatus {
-  ok: boolean;
-  error?: string;
-  /** 'OutOfMemory' when the task ran out of memory (the caller retries with more), else the error's name. */
-  errorType?: string;
-  /** True when a retry cannot help (unknown task, undecodable input): the caller fails at once. */
-  permanent?: boolean;
-  durationMs: number;
-  maxRssMB: number;
-  memoryLimitMB: number;
-  outputBytes?: number;
-  requestId?: string;
-}
+export type { TaskStatus };
 
 /** The subset of the Lambda context we use (also what the local server passes). */
 export interface LambdaContextLike {

@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { sharedPath } from '../helpers/shared.ts';
-import { NodeFileSource } from '../../src/platform/node/file-source.ts';
-import { loadDataset } from '../../src/core/imzml/ingest.ts';
-import { parseMolDb } from '../../src/core/chem/moldb.ts';
+import { loadFixtureJob } from '../helpers/fixture-job.ts';
 import { runAnnotationDetailed, type IonDetails } from '../../src/core/job/pipeline.ts';
 import { InlineExecutor } from '../../src/core/job/inline-executor.ts';
 import type { JobResult } from '../../src/core/job/result.ts';
@@ -24,19 +22,13 @@ let result: JobResult;
 let details: IonDetails;
 
 beforeAll(async () => {
-  const dir = 'fixtures/annotate';
-  const imzml = await NodeFileSource.open(sharedPath(dir, 'fixture.imzML'));
-  const ibd = await NodeFileSource.open(sharedPath(dir, 'fixture.ibd'));
-  const ds = await loadDataset(imzml, ibd);
-  await imzml.close();
-  await ibd.close();
-  const db = parseMolDb(new Uint8Array(readFileSync(sharedPath(dir, 'fixture_db.csv'))), 'fixture_db.csv');
+  const { ds, db, params } = await loadFixtureJob();
   const out = await runAnnotationDetailed({
     store: ds.store,
     meta: ds.meta,
     mask: ds.mask,
     dbs: [db],
-    params: { databases: ['fixture_db'], adducts: ['+H', '+Na', '+K'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.000619, ppm: 3, decoys: 20, analysisVersion: 1 },
+    params,
     executor: new InlineExecutor(ds.store),
   });
   result = out.result;

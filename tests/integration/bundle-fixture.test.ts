@@ -2,12 +2,8 @@
 // written with images recomputed from the segments, read back: every row field identical (Object.is), every
 // float of every isotope image bit-identical to a fresh ionImage, and the images agree with the job's own
 // per-isotope statistics (non-zero pixels, max). Logs the bundle size and the encoding comparison.
+import { loadFixtureJob } from '../helpers/fixture-job.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { sharedPath } from '../helpers/shared.ts';
-import { NodeFileSource } from '../../src/platform/node/file-source.ts';
-import { loadDataset } from '../../src/core/imzml/ingest.ts';
-import { parseMolDb } from '../../src/core/chem/moldb.ts';
 import { runAnnotation } from '../../src/core/job/pipeline.ts';
 import { InlineExecutor } from '../../src/core/job/inline-executor.ts';
 import { ionImage } from '../../src/core/score/images.ts';
@@ -27,20 +23,14 @@ let writeMs = 0;
 let readMs = 0;
 
 beforeAll(async () => {
-  const dir = 'fixtures/annotate';
-  const imzml = await NodeFileSource.open(sharedPath(dir, 'fixture.imzML'));
-  const ibd = await NodeFileSource.open(sharedPath(dir, 'fixture.ibd'));
   // small segments, so images straddle segment borders and the store path loads only some of them
-  const ds = await loadDataset(imzml, ibd, { targetSegmentBytes: 1 << 18 });
-  await imzml.close();
-  await ibd.close();
-  const db = parseMolDb(new Uint8Array(readFileSync(sharedPath(dir, 'fixture_db.csv'))), 'fixture_db.csv');
+  const { ds, db, params } = await loadFixtureJob({ targetSegmentBytes: 1 << 18 });
   result = await runAnnotation({
     store: ds.store,
     meta: ds.meta,
     mask: ds.mask,
     dbs: [db],
-    params: { databases: ['fixture_db'], adducts: ['+H', '+Na', '+K'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.000619, ppm: 3, decoys: 20, analysisVersion: 1 },
+    params,
     executor: new InlineExecutor(ds.store),
   });
   meta = ds.meta;

@@ -1,20 +1,15 @@
 // The METASPACE v1 pipeline with its score (and centroid) tasks fanned out to Lambda on the local stack
 // (hybrid mode: ingest here, dataset in S3, tasks in the bundled handler) gives exactly the in-process result.
-import { readFileSync } from 'node:fs';
+import { loadFixtureJob } from '../helpers/fixture-job.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandler } from '../../cloud/build.mjs';
 import { startLocalStack, type LocalStack } from '../../cloud/local-stack.ts';
 import type { CachedCentroidTable, CentroidCache } from '../../src/core/chem/centroid-cache.ts';
-import { parseMolDb } from '../../src/core/chem/moldb.ts';
-import { loadDataset } from '../../src/core/imzml/ingest.ts';
 import { InlineExecutor } from '../../src/core/job/inline-executor.ts';
 import { runAnnotation } from '../../src/core/job/pipeline.ts';
-import type { JobParams } from '../../src/core/job/result.ts';
 import { BLOB_MASK } from '../../src/core/store.ts';
 import { createCloud } from '../../src/platform/shared/cloud-config.ts';
 import { formatStageReport } from '../../src/platform/shared/lambda-pool.ts';
-import { NodeFileSource } from '../../src/platform/node/file-source.ts';
-import { sharedPath } from '../helpers/shared.ts';
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -27,13 +22,7 @@ afterAll(async () => {
 
 describe('annotation with Lambda scoring (hybrid mode)', () => {
   it('equals the in-process annotation of the reference fixture exactly', { timeout: 600_000 }, async () => {
-    const imzml = await NodeFileSource.open(sharedPath('fixtures/annotate/fixture.imzML'));
-    const ibd = await NodeFileSource.open(sharedPath('fixtures/annotate/fixture.ibd'));
-    const ds = await loadDataset(imzml, ibd, { id: 'fixture' });
-    await imzml.close();
-    await ibd.close();
-    const db = parseMolDb(new Uint8Array(readFileSync(sharedPath('fixtures/annotate/fixture_db.csv'))), 'fixture_db.csv');
-    const params: JobParams = { databases: ['fixture_db'], adducts: ['+H', '+Na', '+K'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.000619, ppm: 3, decoys: 20, analysisVersion: 1 };
+    const { ds, db, params } = await loadFixtureJob({ id: 'fixture' });
 
     const cloud = createCloud(stack.config, { pollMs: 100, log: (l) => console.log(l) });
     for (const s of ds.meta.segments) {

@@ -260,13 +260,8 @@ export class XmlScanner {
         if (i + 4 > n) return i;
         if (b[i + 2] === 45 && b[i + 3] === 45) {
           // comment: skip to -->
-          let j = i + 4;
-          while (true) {
-            j = b.indexOf(45, j);
-            if (j < 0 || j + 2 >= n) return i;
-            if (b[j + 1] === 45 && b[j + 2] === GT) break;
-            j++;
-          }
+          const j = findClose(b, i + 4, n, 45); // '-->'
+          if (j < 0) return i;
           i = j + 3;
           if (amp < i) { amp = b.indexOf(AMP, i); if (amp < 0) amp = n; }
           lt = b.indexOf(LT, i);
@@ -275,13 +270,8 @@ export class XmlScanner {
         if (i + 9 > n) return i;
         if (latin1.decode(b.subarray(i + 2, i + 9)) === '[CDATA[') {
           if (!stack.length) this.err('CDATA outside the root element', i);
-          let j = i + 9;
-          while (true) {
-            j = b.indexOf(93, j);
-            if (j < 0 || j + 2 >= n) return i;
-            if (b[j + 1] === 93 && b[j + 2] === GT) break;
-            j++;
-          }
+          const j = findClose(b, i + 9, n, 93); // ']]>'
+          if (j < 0) return i;
           i = j + 3;
           if (amp < i) { amp = b.indexOf(AMP, i); if (amp < 0) amp = n; }
           lt = b.indexOf(LT, i);
@@ -385,5 +375,17 @@ export class XmlScanner {
       this.err(`undefined entity reference '&${ref.replace(/[^\w#].*$/, '')}…' (only &amp; &lt; &gt; &quot; &apos; and character references are allowed; entities are never expanded)`, j);
     }
     return true;
+  }
+}
+
+/** Index of the terminator `c c >` (comment `-->`, CDATA `]]>`) at or after `from` within b[0..n), or -1 when the
+ * chunk ends first (the caller re-reads with more data). */
+function findClose(b: Uint8Array, from: number, n: number, c: number): number {
+  let j = from;
+  while (true) {
+    j = b.indexOf(c, j);
+    if (j < 0 || j + 2 >= n) return -1;
+    if (b[j + 1] === c && b[j + 2] === GT) return j;
+    j++;
   }
 }

@@ -105,17 +105,22 @@ export class LambdaPoolError extends Error {
   }
 }
 
-interface Status {
+/** The status object a task invocation writes to S3 last (cloud/handler.ts writes it, the pool polls for it). */
+export interface TaskStatus {
   ok: boolean;
   error?: string;
+  /** 'OutOfMemory' when the task ran out of memory (the caller retries with more), else the error's name. */
   errorType?: string;
+  /** True when a retry cannot help (unknown task, undecodable input): the caller fails at once. */
   permanent?: boolean;
   durationMs: number;
   maxRssMB: number;
   memoryLimitMB: number;
+  outputBytes?: number;
+  requestId?: string;
 }
 
-type Waited = { kind: 'status'; status: Status } | { kind: 'timeout' };
+type Waited = { kind: 'status'; status: TaskStatus } | { kind: 'timeout' };
 
 /**
  * One abort listener per map, fanned out to the many waits (sleeps, semaphore, status) — so a 1000-input map
@@ -267,7 +272,7 @@ export class LambdaPool implements Executor {
         if (seen.has(key)) {
           // A failed read leaves the waiter in place: it is retried on the next tick.
           const r = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
-          const status = JSON.parse(await r.Body!.transformToString()) as Status;
+          const status = JSON.parse(await r.Body!.transformToString()) as TaskStatus;
           waiters.delete(key);
           w.resolve({ kind: 'status', status });
         } else if (!w.started && seen.has(w.startedKey)) {
