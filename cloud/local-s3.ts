@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { addMultipartExtensions } from './s3rver-multipart.ts';
 
 export interface LocalS3Options {
   bucket: string;
@@ -55,6 +56,8 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
     directory,
     configureBuckets: [{ name: opts.bucket, configs: [corsXml(opts.allowOrigin ?? '*')] }],
   });
+  // ListParts, AbortMultipartUpload and NoSuchUpload, which s3rver lacks (resumable uploads need them)
+  addMultipartExtensions(server as unknown as Parameters<typeof addMultipartExtensions>[0]);
   const addr = (await server.run()) as { port: number };
   return {
     url: `http://${host}:${addr.port}`,

@@ -4,7 +4,7 @@ import { SegmentIndex, ionImageFromIndex } from '../../core/score/images.ts';
 import { windowBounds } from '../../core/score/windows.ts';
 import { BLOB_MASK, BLOB_TIC } from '../../core/store.ts';
 import type { DatasetMeta, Segment } from '../../core/types.ts';
-import { getStore } from './store.ts';
+import { getStore, storeFor } from './store.ts';
 
 const maskCache = new Map<string, Uint8Array>();
 
@@ -37,7 +37,8 @@ export async function ionImages(meta: DatasetMeta, mzs: readonly number[], ppm: 
   }
   const ids = [...wanted].sort((a, b) => a - b);
   const segs: Segment[] = [];
-  for (const i of ids) segs.push(await getStore().getSegment(meta.id, i));
+  const store = await storeFor(meta); // S3 for cloud datasets (mask and TIC are copied into this browser)
+  for (const i of ids) segs.push(await store.getSegment(meta.id, i));
   const index = new SegmentIndex(segs);
   const geometry = { width: meta.width, height: meta.height, mask };
   return mzs.map((mz) => ionImageFromIndex(index, geometry, mz, ppm));

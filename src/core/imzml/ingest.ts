@@ -1,5 +1,5 @@
 // imzML + ibd → dataset store: geometry (spec §1), TIC image, m/z-sorted segments, committed atomically.
-import type { ByteSource, DatasetMeta, SegmentInfo } from '../types.ts';
+import type { ByteSource, DatasetMeta, Segment, SegmentInfo } from '../types.ts';
 import type { SegmentStore } from '../store.ts';
 import { BLOB_MASK, BLOB_TIC } from '../store.ts';
 import { MemoryStore } from '../memory-store.ts';
@@ -12,7 +12,7 @@ import { releaseSortScratch } from './sort.ts';
 import { ImzmlError } from './format.ts';
 
 export const DEFAULT_TARGET_SEGMENT_BYTES = 16 << 20;
-const BYTES_PER_PEAK = 16; // f64 m/z + f32 intensity + u32 pixel
+export const BYTES_PER_PEAK = 16; // f64 m/z + f32 intensity + u32 pixel
 const SAMPLE_SPECTRA = 1000;
 // Peaks are bucketed by m/z straight into one bucket per segment (about the target size each); the sort works in
 // cache-sized pieces internally (sort.ts). More buckets than this make the streaming scatter thrash caches and
@@ -20,8 +20,8 @@ const SAMPLE_SPECTRA = 1000;
 const MAX_BUCKETS = 256;
 // Below this many peaks, one bucket (no sampling pass).
 const MIN_SAMPLED_PEAKS = 65536;
-const MZ_MAX = 1e5;
-const INTENSITY_MAX = 1e12;
+export const MZ_MAX = 1e5;
+export const INTENSITY_MAX = 1e12;
 const MAX_PIXELS = 2 ** 31;
 
 export interface IngestProgress {
@@ -80,29 +80,55 @@ export function computeGeometry(index: ImzmlIndex): Geometry {
   return { width, height, minX, minY, pixelOfSpectrum, mask, nSamplePixels };
 }
 
-/** Throws when a spectrum's values are outside the sanity ranges (m/z in [0, 1e5], intensity <= 1e12, no NaN). */
-function checkValues(index: ImzmlIndex, i: number, mz: NumArray, intensity: NumArray, hint: string): void {
+/**
+ * Throws when a spectrum's values are outside the sanity ranges (m/z in [0, 1e5], intensity <= 1e12, no NaN).
+ * `i`, `x`, `y` are the spectrum's global index and file coordinates (split ingest checks sub-ranges).
+ */
+export function checkSpectrumValues(name: string, i: number, x: number, y: number, mz: NumArray, intensity: NumArray, hint: string): void {
   const n = mz.length;
   for (let j = 0; j < n; j++) {
     const v = intensity[j];
     if (!(v <= INTENSITY_MAX)) {
-      throw new ImzmlError(`${index.name}: spectrum ${i} (x=${index.x[i]}, y=${index.y[i]}) peak ${j} has intensity ${v}, outside [0, 1e12]. The ibd is corrupt or does not match this imzML.${hint}`);
+      throw new ImzmlError(`${name}: spectrum ${i} (x=${x}, y=${y}) peak ${j} has intensity ${v}, outside [0, 1e12]. The ibd is corrupt or does not match this imzML.${hint}`);
     }
     if (v > 0) {
       const m = mz[j];
       if (!(m >= 0 && m <= MZ_MAX)) {
-        throw new ImzmlError(`${index.name}: spectrum ${i} (x=${index.x[i]}, y=${index.y[i]}) peak ${j} has m/z ${m}, outside [0, 1e5]. The ibd is corrupt or does not match this imzML.${hint}`);
+        throw new ImzmlError(`${name}: spectrum ${i} (x=${x}, y=${y}) peak ${j} has m/z ${m}, outside [0, 1e5]. The ibd is corrupt or does not match this imzML.${hint}`);
       }
     }
   }
 }
 
-export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
-  const { imzml, ibd, store, signal } = opts;
+function checkValues(index: ImzmlIndex, i: number, mz: NumArray, intensity: NumArray, hint: string): void {
+  checkSpectrumValues(index.name, i, index.x[i], index.y[i], mz, intensity, hint);
+}
+
+/** What the ingest decides before reading all spectra: checks, geometry and the m/z bucket bounds. */
+export interface IngestPlan {
+  /** The index's warnings plus the ibd UUID warning, if any. */
+  warnings: string[];
+  /** Appended to value errors (explains them when the UUID does not match). */
+  hint: string;
+  geo: Geometry;
+  /** Bucket bounds (bucket k holds bounds[k-1] <= m/z < bounds[k]); one bucket when empty. */
+  bounds: number[];
+  /** Estimated non-zero peaks of the whole dataset. */
+  estPeaks: number;
+}
+
+/**
+ * Checks the pair (UUID, array ranges), computes the geometry and samples evenly spaced spectra for the segment
+ * bounds (deterministic: the same pair and target always give the same bounds; split ingest relies on that).
+ */
+export async function planIngest(
+  index: ImzmlIndex,
+  ibd: ByteSource,
+  opts: { targetSegmentBytes?: number; signal?: AbortSignal; onProgress?(p: IngestProgress): void } = {},
+): Promise<IngestPlan> {
+  const { signal } = opts;
   const progress = opts.onProgress ?? (() => {});
   const target = opts.targetSegmentBytes ?? DEFAULT_TARGET_SEGMENT_BYTES;
-
-  const index = opts.index ?? (await parseImzml(imzml, { signal, onProgress: (b) => progress({ stage: 'index', done: b, total: imzml.size }) }));
   const warnings = [...index.warnings];
   const uuid = await checkIbdUuid(index, ibd);
   if (uuid.warning) warnings.push(uuid.warning);
@@ -149,6 +175,82 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
     estPeaks = sampleRaw > 0 ? (totalRaw * nonzero) / sampleRaw : totalRaw;
     bounds = quantileBounds(sample, Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(estPeaks / targetPeaksEst))));
   }
+  return { warnings, hint, geo, bounds, estPeaks };
+}
+
+/** Cuts a sorted bucket into its segment(s): one unless far over the target (skewed sample). */
+export function bucketSegments(sorted: Segment, targetSegmentBytes = DEFAULT_TARGET_SEGMENT_BYTES): Segment[] {
+  const targetPeaks = Math.max(1, Math.floor(targetSegmentBytes / BYTES_PER_PEAK));
+  return splitSorted(sorted, 2 * targetPeaks);
+}
+
+/** Per-pixel TIC summed in f64 (in spectrum order), stored as f32. */
+export function ticImage(tic64: Float64Array): Float32Array {
+  const tic = new Float32Array(tic64.length);
+  for (let p = 0; p < tic.length; p++) tic[p] = tic64[p];
+  return tic;
+}
+
+/** The parts of a dataset's meta known before its segments are (what split ingest carries from plan to finish). */
+export type MetaBase = Omit<DatasetMeta, 'totalPeaks' | 'mzMin' | 'mzMax' | 'segments' | 'warnings' | 'createdAt'>;
+
+export function metaBase(o: { id: string; name: string; index: ImzmlIndex; geo: Geometry; imzmlName: string; ibdName: string; ibdSize: number }): MetaBase {
+  const { index, geo } = o;
+  return {
+    id: o.id,
+    name: o.name,
+    width: geo.width,
+    height: geo.height,
+    minX: geo.minX,
+    minY: geo.minY,
+    nSpectra: index.nSpectra,
+    nSamplePixels: geo.nSamplePixels,
+    polarity: index.polarity,
+    spectrumType: index.spectrumType,
+    pixelSizeX: index.pixelSizeX,
+    pixelSizeY: index.pixelSizeY,
+    instrument: index.instrument,
+    source: { imzml: o.imzmlName, ibd: o.ibdName, ibdSize: o.ibdSize, uuid: index.uuid },
+  };
+}
+
+/** The dataset meta from its parts; `warnings` gets the "no peaks" note when there are none. */
+export function completeMeta(base: MetaBase, infos: SegmentInfo[], warnings: string[]): DatasetMeta {
+  let totalPeaks = 0;
+  for (const s of infos) totalPeaks += s.nPeaks;
+  const w = [...warnings];
+  if (totalPeaks === 0) w.push('every intensity is zero: the dataset has no peaks.');
+  return {
+    id: base.id,
+    name: base.name,
+    width: base.width,
+    height: base.height,
+    minX: base.minX,
+    minY: base.minY,
+    nSpectra: base.nSpectra,
+    nSamplePixels: base.nSamplePixels,
+    totalPeaks,
+    mzMin: infos.length ? infos[0].mzMin : 0,
+    mzMax: infos.length ? infos[infos.length - 1].mzMax : 0,
+    polarity: base.polarity,
+    spectrumType: base.spectrumType,
+    pixelSizeX: base.pixelSizeX,
+    pixelSizeY: base.pixelSizeY,
+    instrument: base.instrument,
+    segments: infos,
+    warnings: w,
+    source: { ...base.source },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
+  const { imzml, ibd, store, signal } = opts;
+  const progress = opts.onProgress ?? (() => {});
+  const target = opts.targetSegmentBytes ?? DEFAULT_TARGET_SEGMENT_BYTES;
+
+  const index = opts.index ?? (await parseImzml(imzml, { signal, onProgress: (b) => progress({ stage: 'index', done: b, total: imzml.size }) }));
+  const { warnings, hint, geo, bounds, estPeaks } = await planIngest(index, ibd, { targetSegmentBytes: target, signal, onProgress: progress });
 
   // Stream all spectra into buckets; TIC per pixel (duplicates at one pixel add up).
   const seg = new Segmenter(bounds, estPeaks / (bounds.length + 1));
@@ -163,19 +265,16 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
   // Each bucket is one segment: sorted in place and handed to the store as is (no second copy of the peaks, no
   // join); a bucket far over the target (skewed sample) is split without breaking a run of equal m/z. Segments are
   // written as they are completed.
-  const targetPeaks = Math.max(1, Math.floor(target / BYTES_PER_PEAK));
   const infos: SegmentInfo[] = [];
-  let totalPeaks = 0;
   const nb = seg.bucketCount;
   try {
     for (let k = 0; k < nb; k++) {
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       if (seg.bucketSize(k) === 0) continue;
-      const pieces = splitSorted(seg.takeSortedInPlace(k), 2 * targetPeaks);
+      const pieces = bucketSegments(seg.takeSortedInPlace(k), target);
       const batch = pieces.map((sg) => {
         const index = infos.length;
         infos.push({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length });
-        totalPeaks += sg.mz.length;
         return { index, segment: sg };
       });
       await store.putSegments(opts.id, batch);
@@ -184,35 +283,12 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
   } finally {
     releaseSortScratch();
   }
-  if (totalPeaks === 0) warnings.push('every intensity is zero: the dataset has no peaks.');
 
-  const tic = new Float32Array(tic64.length);
-  for (let p = 0; p < tic.length; p++) tic[p] = tic64[p];
   await store.putBlob(opts.id, BLOB_MASK, geo.mask);
-  await store.putBlob(opts.id, BLOB_TIC, new Uint8Array(tic.buffer));
+  await store.putBlob(opts.id, BLOB_TIC, new Uint8Array(ticImage(tic64).buffer));
 
-  const meta: DatasetMeta = {
-    id: opts.id,
-    name: opts.name,
-    width: geo.width,
-    height: geo.height,
-    minX: geo.minX,
-    minY: geo.minY,
-    nSpectra: n,
-    nSamplePixels: geo.nSamplePixels,
-    totalPeaks,
-    mzMin: infos.length ? infos[0].mzMin : 0,
-    mzMax: infos.length ? infos[infos.length - 1].mzMax : 0,
-    polarity: index.polarity,
-    spectrumType: index.spectrumType,
-    pixelSizeX: index.pixelSizeX,
-    pixelSizeY: index.pixelSizeY,
-    instrument: index.instrument,
-    segments: infos,
-    warnings,
-    source: { imzml: imzml.name, ibd: ibd.name, ibdSize: ibd.size, uuid: index.uuid },
-    createdAt: new Date().toISOString(),
-  };
+  const base = metaBase({ id: opts.id, name: opts.name, index, geo, imzmlName: imzml.name, ibdName: ibd.name, ibdSize: ibd.size });
+  const meta = completeMeta(base, infos, warnings);
   await store.commit(meta);
   progress({ stage: 'done', done: 1, total: 1 });
   return meta;

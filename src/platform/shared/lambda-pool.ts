@@ -199,6 +199,11 @@ export class LambdaPool implements Executor {
   private readonly o: Required<Omit<LambdaPoolOptions, 'log'>> & { log?: (line: string) => void };
   private closed = false;
 
+  /** Memory (MB) of the first tier, which every task starts on. */
+  get smallestMemoryMB(): number {
+    return this.o.tiers[0].memoryMB;
+  }
+
   constructor(opts: LambdaPoolOptions) {
     if (!opts.tiers.length) throw new LambdaPoolError('LambdaPool needs at least one memory tier (function name + memory size)');
     const tiers = [...opts.tiers].sort((a, b) => a.memoryMB - b.memoryMB);
