@@ -24,6 +24,7 @@ import type { Executor } from '../core/job/executor.ts';
 import type { SegmentStore } from '../core/store.ts';
 import type { DatasetMeta } from '../core/types.ts';
 import { loadCloudConfig, uploadDataset, ingestInCloud, type Cloud } from '../platform/node/cloud-run.ts';
+import { isLargeJob } from '../core/job/large-job.ts';
 import { createCloud } from '../platform/shared/cloud-config.ts';
 import { formatStageReport } from '../platform/shared/lambda-pool.ts';
 
@@ -198,14 +199,6 @@ export async function run(args: string[]): Promise<number> {
     await executor?.close();
     if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
   }
-}
-
-/** `--impl auto` offloads when the work is big: more than ~20 M peaks × 100k ion formulas of image building. */
-function isLargeJob(meta: DatasetMeta, dbs: MolDb[], p: JobParams): boolean {
-  const formulas = dbs.reduce((s, d) => s + d.formulas.length, 0);
-  const tms = p.adducts.length * (1 + p.neutralLosses.length) * (1 + p.chemMods.length);
-  const ions = formulas * tms * (1 + p.decoys);
-  return meta.totalPeaks * ions > 2e12;
 }
 
 async function readConfig(path: string) {

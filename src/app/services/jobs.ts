@@ -1,13 +1,21 @@
 // Annotation jobs in the page: runs the core pipeline in a job worker (scoring on its Web Worker pool), keeps results in
-// IndexedDB per (dataset, databases, parameters) so the same job reopens instantly.
+// IndexedDB per (dataset, databases, parameters) so the same job reopens instantly. A job can also run in the
+// user's AWS Lambda (hybrid mode, see workers/job-worker.ts runCloud); where it ran is recorded (runOn) but is not
+// part of the key: the results are the same.
 import * as Comlink from 'comlink';
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { MolDb } from '../../core/chem/moldb.ts';
 import { hashStrings } from '../../core/hash.ts';
+import { CancelledError } from '../../core/job/executor.ts';
 import type { Progress } from '../../core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../../core/job/result.ts';
 import type { DatasetMeta } from '../../core/types.ts';
-import type { JobWorkerApi } from '../../../workers/job-worker.ts';
+import type { CloudJobRequest, JobWorkerApi } from '../../../workers/job-worker.ts';
+import { lambdaRunOn, toCloudConfig, type CloudSettings, type RunOn } from './cloud-settings.ts';
+import type { BundledDb } from './moldbs.ts';
+import type { LambdaStageReport } from '../../platform/shared/lambda-pool.ts';
+import type { CloudConfig } from '../../platform/shared/cloud-config.ts';
+import { cloudLocation } from './cloud-datasets.ts';
 
 export interface JobSummary {
   key: string;
@@ -18,6 +26,27 @@ export interface JobSummary {
   rows: number;
   annotatedAt10: number;
   wallMs: number;
+  /** Absent in records from before cloud jobs: those ran in the browser. */
+  runOn?: RunOn;
+}
+
+/** A result as kept in IndexedDB: the core result plus where it ran and, for Lambda, the per-stage reports. */
+export type StoredJobResult = JobResult & { runOn?: RunOn; lambdaReports?: LambdaStageReport[] };
+
+/** Where a stored job ran (records without the field ran in the browser). */
+export function runOnOf(r: JobResult | JobSummary | null | undefined): RunOn {
+  return (r as { runOn?: RunOn } | null | undefined)?.runOn ?? { kind: 'browser' };
+}
+
+/** What the job form asks for (App resolves the bundled databases, then calls runJob). */
+export interface JobRunRequest {
+  bundled: BundledDb[];
+  uploads: SelectedDb[];
+  params: JobParams;
+  /** Run in Lambda with these settings (absent = this browser). */
+  cloud?: { settings: CloudSettings };
+  /** The user picked the place (not "Auto"). */
+  placeChosen: boolean;
 }
 
 export interface SelectedDb {
@@ -60,13 +89,39 @@ export interface RunJobOptions {
   params: JobParams;
   onProgress?(p: Progress): void;
   signal?: AbortSignal;
+  /** Run in the user's AWS Lambda with these settings (absent = this browser). */
+  cloud?: { settings: CloudSettings };
+  /**
+   * The user chose where to run (not "Auto"): a cached result computed elsewhere is then recomputed here
+   * (same key, so it replaces the cached one). Otherwise any cached result is reused.
+   */
+  placeChosen?: boolean;
 }
 
 /** Runs (or reopens from the cache) an annotation job. */
-export async function runJob(opts: RunJobOptions): Promise<{ key: string; result: JobResult; cached: boolean }> {
+/**
+ * A cloud dataset (peaks in S3 only, services/cloud-datasets.ts) can be scored only by Lambda functions reading the
+ * bucket and prefix it was ingested into; say so before anything starts instead of failing on a missing segment.
+ */
+async function checkCloudDatasetPlace(meta: DatasetMeta, config: CloudConfig | null): Promise<void> {
+  const loc = await cloudLocation(meta.id);
+  if (!loc) return;
+  const where = `s3://${loc.bucket}/${loc.prefix}`;
+  if (!config) throw new Error(`dataset ${meta.name} is stored in S3 (${where}), not in this browser: run its jobs in AWS Lambda (Run on → AWS Lambda).`);
+  const prefix = `${config.prefix}datasets/`;
+  if (config.bucket !== loc.bucket || prefix !== loc.prefix) {
+    throw new Error(`dataset ${meta.name} is stored in ${where}, but the cloud settings point to s3://${config.bucket}/${prefix}: set bucket ${loc.bucket} and prefix ${loc.prefix.replace(/datasets\/$/, '')} in Cloud settings.`);
+  }
+}
+
+export async function runJob(opts: RunJobOptions): Promise<{ key: string; result: StoredJobResult; cached: boolean }> {
   const key = jobKey(opts.meta.id, opts.dbs, opts.params);
-  const hit = await get<JobResult>(key, results()).catch(() => undefined);
-  if (hit) return { key, result: hit, cached: true };
+  const want = opts.cloud ? 'lambda' : 'browser';
+  const hit = await get<StoredJobResult>(key, results()).catch(() => undefined);
+  if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true };
+  // Before the worker starts: bad settings fail here with every problem listed.
+  const config = opts.cloud ? toCloudConfig(opts.cloud.settings) : null;
+  await checkCloudDatasetPlace(opts.meta, config);
   const t0 = performance.now();
   const jw = getJobWorker();
   let crashed: (e: Error) => void = () => {};
@@ -80,10 +135,25 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
   jw.worker.addEventListener('error', onError);
   const onAbort = () => { jw.remote.cancel().catch(() => {}); };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  let result: JobResult;
+  let result: StoredJobResult;
   try {
     const req = { meta: opts.meta, dbs: opts.dbs.map((d) => d.db), params: { ...opts.params, databases: [...opts.params.databases], adducts: [...opts.params.adducts], neutralLosses: [...opts.params.neutralLosses], chemMods: [...opts.params.chemMods] } };
-    result = await Promise.race([jw.remote.run(req, Comlink.proxy((p: Progress) => opts.onProgress?.(p))), crash]);
+    const progress = Comlink.proxy((p: Progress) => opts.onProgress?.(p));
+    if (config && opts.cloud) {
+      const s = opts.cloud.settings;
+      // Credentials travel to the worker in this message only; the stored record gets runOn (no keys).
+      const creq: CloudJobRequest = { ...req, config, ...(s.credentialMode === 'cognito' ? { identityPoolId: s.identityPoolId.trim() } : {}) };
+      // Cancel answers at once: requests already sent to S3/Lambda finish in the worker's background (Lambda cannot
+      // stop a running invocation anyway), and a late result is never stored.
+      const cancelled = new Promise<never>((_, rej) => {
+        if (opts.signal?.aborted) rej(new CancelledError());
+        opts.signal?.addEventListener('abort', () => rej(new CancelledError()), { once: true });
+      });
+      const out = await Promise.race([jw.remote.runCloud(creq, progress), crash, cancelled]);
+      result = { ...out.result, runOn: lambdaRunOn(out.reports, config.region ?? 'us-east-1', s.functionName.trim()), lambdaReports: out.reports };
+    } else {
+      result = { ...(await Promise.race([jw.remote.run(req, progress), crash])), runOn: { kind: 'browser' } };
+    }
   } finally {
     jw.worker.removeEventListener('error', onError);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -92,14 +162,14 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
   await set(key, result, results());
   const summary: JobSummary = {
     key, datasetId: opts.meta.id, databases: opts.params.databases, params: opts.params, createdAt: result.createdAt,
-    rows: result.rows.length, annotatedAt10: result.stats.annotatedAt10, wallMs,
+    rows: result.rows.length, annotatedAt10: result.stats.annotatedAt10, wallMs, runOn: result.runOn,
   };
   await set(key, summary, summaries());
   return { key, result, cached: false };
 }
 
-export async function getJob(key: string): Promise<JobResult | undefined> {
-  return get<JobResult>(key, results());
+export async function getJob(key: string): Promise<StoredJobResult | undefined> {
+  return get<StoredJobResult>(key, results());
 }
 
 export async function listJobs(datasetId: string): Promise<JobSummary[]> {

@@ -7,12 +7,12 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DatasetMeta, Segment } from '../../core/types.ts';
-import type { SegmentStore } from '../../core/store.ts';
+import type { DatasetMeta } from '../../core/types.ts';
 import { BLOB_MASK } from '../../core/store.ts';
 import { hashStrings } from '../../core/hash.ts';
 import { cloudConfigFromEnv, createCloud, type CloudConfig } from '../shared/cloud-config.ts';
 import { fingerprint, findIbd } from './open-source.ts';
+import { runCloudIngest } from '../shared/cloud-ingest.ts';
 
 export type Cloud = ReturnType<typeof createCloud>;
 
@@ -29,29 +29,8 @@ export async function loadCloudConfig(file: string | undefined): Promise<CloudCo
   return cloudConfigFromEnv(process.env, json as Parameters<typeof cloudConfigFromEnv>[1]);
 }
 
-/** Copies a local dataset's segments, mask and meta into the cloud store (skipped when already committed there). */
-export async function uploadDataset(local: SegmentStore, meta: DatasetMeta, mask: Uint8Array, remote: SegmentStore,
-  onProgress?: (done: number, total: number) => void): Promise<boolean> {
-  if (await remote.getMeta(meta.id)) return false;
-  const total = meta.segments.length;
-  let batch: { index: number; segment: Segment }[] = [];
-  let bytes = 0;
-  for (const s of meta.segments) {
-    const segment = await local.getSegment(meta.id, s.index);
-    batch.push({ index: s.index, segment });
-    bytes += segment.mz.length * 16;
-    if (bytes > 64 << 20) {
-      await remote.putSegments(meta.id, batch);
-      batch = [];
-      bytes = 0;
-    }
-    onProgress?.(s.index + 1, total);
-  }
-  if (batch.length) await remote.putSegments(meta.id, batch);
-  await remote.putBlob(meta.id, BLOB_MASK, mask);
-  await remote.commit(meta);
-  return true;
-}
+// uploadDataset moved to ../shared/upload-dataset.ts (the page uses it too); re-exported for the CLI.
+export { uploadDataset } from '../shared/upload-dataset.ts';
 
 function parseS3Url(p: string): { bucket: string; key: string } | null {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(p);
@@ -65,9 +44,18 @@ async function uploadFile(s3: S3Client, bucket: string, key: string, path: strin
   await up.done();
 }
 
-/** Serverless ingest: the pair goes to S3 (unless it is there already) and a Lambda task segments it. */
+function envBytes(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}=${raw} is not a number of bytes (e.g. 2147483648; 0 = always split)`);
+  return n;
+}
+
+/** Serverless ingest: the pair goes to S3 (unless it is there already) and Lambda tasks segment it. */
 export async function ingestInCloud(cloud: Cloud, cfg: CloudConfig, imzmlPath: string, ibdPath: string | null, name: string,
-  onProgress: (stage: string, done: number, total: number) => void, signal?: AbortSignal): Promise<{ meta: DatasetMeta; mask: Uint8Array }> {
+  onProgress: (stage: string, done: number, total: number) => void, signal?: AbortSignal,
+  split?: { aboveBytes?: number; chunkBytes?: number }): Promise<{ meta: DatasetMeta; mask: Uint8Array }> {
   const s3Imzml = parseS3Url(imzmlPath);
   let imzmlKey: string;
   let ibdKey: string;
@@ -93,11 +81,12 @@ export async function ingestInCloud(cloud: Cloud, cfg: CloudConfig, imzmlPath: s
   }
   let meta = await cloud.store.getMeta(id);
   if (!meta) {
-    const [out] = await cloud.pool.map<unknown, { meta: DatasetMeta }>('cloud-ingest', [{ imzmlKey, ibdKey, bucket, datasetId: id, name }], {
-      signal,
-      onProgress: (d, t) => onProgress('ingest (Lambda)', d, t),
-    });
-    meta = out.meta;
+    // One 'cloud-ingest' Lambda below the split size, the split fan-out above (IMZLENS_SPLIT_INGEST_ABOVE /
+    // IMZLENS_SPLIT_INGEST_CHUNK in bytes override the defaults: 2 GiB, 1 GiB chunks).
+    const above = split?.aboveBytes ?? envBytes('IMZLENS_SPLIT_INGEST_ABOVE');
+    const chunkBytes = split?.chunkBytes ?? envBytes('IMZLENS_SPLIT_INGEST_CHUNK');
+    meta = await runCloudIngest(cloud, { imzmlKey, ibdKey, bucket, datasetId: id, name, chunkBytes },
+      { signal, onProgress: (stage, d, t) => onProgress(stage === 'ingest (Lambda)' ? stage : `ingest ${stage} (Lambda)`, d, t), splitAboveBytes: above });
   }
   const mask = await cloud.store.getBlob(id, BLOB_MASK);
   if (!mask) throw new Error(`dataset ${id} in S3 has no sample mask: delete it (prefix ${cfg.prefix}datasets/${id}/) and run again`);

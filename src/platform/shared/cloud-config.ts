@@ -16,6 +16,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LambdaPool, type LambdaPoolOptions, type MemoryTier } from './lambda-pool.ts';
+import { CloudConfigError, parseTiers } from './cloud-tiers.ts';
 import { S3SegmentStore, normalisePrefix } from './s3-store.ts';
 
 export interface CloudCredentials {
@@ -36,35 +37,12 @@ export interface CloudConfig {
   functionTimeoutMs: number;
   /** Explicit keys (page: temporary keys held in memory); absent = the SDK's default provider chain. */
   credentials?: CloudCredentials;
+  /** A provider of keys (page: a Cognito identity pool's guest identity); used instead of `credentials`. */
+  credentialProvider?: () => Promise<CloudCredentials>;
 }
 
-export class CloudConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CloudConfigError';
-  }
-}
-
-export const DEFAULT_MEMORY_TIERS = [2048, 4096];
-
-/** Parses IMZLENS_FUNCTION (+ IMZLENS_MEMORY_TIERS) into memory tiers. */
-export function parseTiers(fn: string, memoryTiers?: string): MemoryTier[] {
-  if (fn.includes(':') && !fn.startsWith('arn:')) {
-    return fn.split(',').map((part) => {
-      const [name, mb] = part.trim().split(':');
-      const memoryMB = Number(mb);
-      if (!name || !Number.isInteger(memoryMB) || memoryMB < 128 || memoryMB > 10240) {
-        throw new CloudConfigError(`bad function tier '${part}' in IMZLENS_FUNCTION: expected name:MB with 128 ≤ MB ≤ 10240`);
-      }
-      return { functionName: name, memoryMB };
-    });
-  }
-  const sizes = memoryTiers ? memoryTiers.split(',').map((s) => Number(s.trim())) : DEFAULT_MEMORY_TIERS;
-  for (const s of sizes) {
-    if (!Number.isInteger(s) || s < 128 || s > 10240) throw new CloudConfigError(`bad memory size '${s}' in IMZLENS_MEMORY_TIERS: expected integers 128–10240`);
-  }
-  return sizes.map((memoryMB) => ({ functionName: `${fn}-${memoryMB}`, memoryMB }));
-}
+// Tier parsing lives in cloud-tiers.ts (no SDK imports, so the page can validate settings without loading the SDK).
+export { CloudConfigError, DEFAULT_MEMORY_TIERS, parseTiers } from './cloud-tiers.ts';
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -102,7 +80,8 @@ export function cloudConfigFromEnv(env: Record<string, string | undefined>, file
 
 /** SDK clients for a config. maxAttempts 1 on Lambda: LambdaPool does its own counted retries. */
 export function createCloudClients(cfg: CloudConfig): { s3: S3Client; lambda: LambdaClient } {
-  const common = { region: cfg.region ?? 'us-east-1', ...(cfg.credentials ? { credentials: cfg.credentials } : {}) };
+  const credentials = cfg.credentialProvider ?? cfg.credentials;
+  const common = { region: cfg.region ?? 'us-east-1', ...(credentials ? { credentials } : {}) };
   return {
     s3: new S3Client({ ...common, endpoint: cfg.s3Endpoint, forcePathStyle: !!cfg.s3Endpoint }),
     lambda: new LambdaClient({ ...common, endpoint: cfg.lambdaEndpoint, maxAttempts: 1 }),
