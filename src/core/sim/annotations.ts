@@ -40,7 +40,7 @@ export class AnnotationCsvError extends Error {
 }
 
 const ALIASES: Record<string, string> = {
-  moc: 'chaos', rhospatial: 'spatial', rhospectral: 'spectral', sf: 'formula', sum_formula: 'formula',
+  moc: 'chaos', rhochaos: 'chaos', rhospatial: 'spatial', rhospectral: 'spectral', sf: 'formula', sum_formula: 'formula',
   chemmod: 'chem_mod', neutralloss: 'neutral_loss', ionformula: 'ion_formula', mzerrabs: 'mz_err_abs', mzerrrel: 'mz_err_rel',
 };
 

@@ -57,11 +57,39 @@ export function fdrLevel(fdr: number | undefined): number {
   return FDR_LEVELS.length;
 }
 
+/** METASPACE sci-test tolerance (numpy.isclose defaults). */
+export const DEFAULT_RTOL = 1e-5;
+export const DEFAULT_ATOL = 1e-8;
+
 /** numpy.isclose(a, b) with equal_nan: b is the reference. */
-export function isClose(a: number, b: number, rtol = 1e-5, atol = 1e-8): boolean {
+export function isClose(a: number, b: number, rtol = DEFAULT_RTOL, atol = DEFAULT_ATOL): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   if (a === b) return true;
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);
+}
+
+export interface MetricDelta {
+  close: boolean;
+  /** |a − b|; Infinity when only one side has a value. */
+  abs: number;
+  /** |a − b| / |b| (b the reference); 0 when equal. */
+  rel: number;
+  /** How far |a − b| exceeds the tolerance (negative = inside); ranks the worst ion. */
+  excess: number;
+}
+
+/** One metric of one ion on both sides (b the reference): the per-ion check behind the report and the page. */
+export function metricDelta(a: number, b: number, rtol = DEFAULT_RTOL, atol = DEFAULT_ATOL): MetricDelta {
+  const close = isClose(a, b, rtol, atol);
+  const abs = Number.isNaN(a) || Number.isNaN(b) ? (close ? 0 : Infinity) : Math.abs(a - b);
+  const rel = abs === 0 ? 0 : abs / Math.max(Math.abs(b), Number.MIN_VALUE);
+  const excess = abs === Infinity ? Infinity : abs - (atol + rtol * Math.abs(b));
+  return { close, abs, rel, excess };
+}
+
+/** Metric columns both tables have (the ones a comparison can check). */
+export function sharedMetrics(a: AnnotationTable, b: AnnotationTable): Metric[] {
+  return METRICS.filter((m) => a.metrics.includes(m) && b.metrics.includes(m));
 }
 
 function index(t: AnnotationTable, database: string | undefined): Map<string, AnnotationRow> {
@@ -84,8 +112,8 @@ function index(t: AnnotationTable, database: string | undefined): Map<string, An
 }
 
 export function compareAnnotations(a: AnnotationTable, b: AnnotationTable, options: CompareOptions = {}): CompareReport {
-  const rtol = options.rtol ?? 1e-5;
-  const atol = options.atol ?? 1e-8;
+  const rtol = options.rtol ?? DEFAULT_RTOL;
+  const atol = options.atol ?? DEFAULT_ATOL;
   const A = index(a, options.database);
   const B = index(b, options.database);
   const keys = [...new Set([...A.keys(), ...B.keys()])].sort();
@@ -103,7 +131,7 @@ export function compareAnnotations(a: AnnotationTable, b: AnnotationTable, optio
     return { fdr, nA, nB, both, onlyA: nA - both, onlyB: nB - both };
   });
 
-  const compareMetrics = METRICS.filter((m) => a.metrics.includes(m) && b.metrics.includes(m));
+  const compareMetrics = sharedMetrics(a, b);
   const metrics: MetricDiff[] = compareMetrics.map((metric) => {
     let compared = 0, maxAbs = 0, maxRel = 0, nFail = 0;
     let worst: MetricDiff['worst'] = null;
@@ -114,15 +142,12 @@ export function compareAnnotations(a: AnnotationTable, b: AnnotationTable, optio
       const va = ra.metrics[metric], vb = rb.metrics[metric];
       if (Number.isNaN(va) && Number.isNaN(vb)) continue;
       compared++;
-      const close = isClose(va, vb, rtol, atol);
-      const abs = Number.isNaN(va) || Number.isNaN(vb) ? Infinity : Math.abs(va - vb);
-      const rel = abs === 0 ? 0 : abs / Math.max(Math.abs(vb), Number.MIN_VALUE);
+      const { close, abs, rel, excess } = metricDelta(va, vb, rtol, atol);
       if (abs > maxAbs) maxAbs = abs;
       if (rel > maxRel) maxRel = rel;
-      // worst = largest excess over the tolerance
-      const score = abs === Infinity ? Infinity : abs - (atol + rtol * Math.abs(vb));
       if (!close) nFail++;
-      if (score > worstScore) { worstScore = score; worst = { ion: keyLabel(k), a: va, b: vb }; }
+      // worst = largest excess over the tolerance
+      if (excess > worstScore) { worstScore = excess; worst = { ion: keyLabel(k), a: va, b: vb }; }
     }
     if (nFail) failures.push(`${metric}: ${nFail} of ${compared} ions differ beyond rtol ${rtol} / atol ${atol} (worst ${worst!.ion}: ${worst!.a} vs ${worst!.b})`);
     return { metric, compared, maxAbs, maxRel, nFail, worst };
