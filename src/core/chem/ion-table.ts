@@ -1,8 +1,8 @@
 // The job's ion plan (spec §3): every target ion (formula × target modifier) and its k sampled decoys,
 // with each distinct ion formula listed once so it is scored once and shared by all that produce it.
 
-import { IonFormulaBuilder, isNoopModifier, isValidModifier } from './ions.ts';
-import { decoyCandidates, makeTargetModifiers, sampleDecoyAdducts } from './decoys.ts';
+import { isNoopModifier, isValidModifier } from './ions.ts';
+import { buildMergedIonTables, type MergedIonTables } from './ion-engine.ts';
 
 export interface IonTableParams {
   /** Distinct molecular formulas in database order (decoy sampling depends on the order). */
@@ -62,57 +62,23 @@ export function buildIonTable(params: IonTableParams): IonTable {
   checkList('chemical modification', chemMods, true);
   checkList('neutral loss', neutralLosses, true);
   if (polarity !== '+' && polarity !== '-') throw new IonTableError(`ion table: polarity must be '+' or '-', got '${String(polarity)}'`);
-  const tms = makeTargetModifiers(chemMods, neutralLosses, adducts);
-  const nTm = tms.length;
-  const nF = formulas.length;
-  const sample = sampleDecoyAdducts(nF, nTm, decoyCandidates(adducts), decoySampleSize);
-  const k = sample.k;
+  // One engine for single tables and whole jobs (see ion-engine.ts): with one DB its merged list is the table's.
+  const merged = buildMergedIonTables([formulas], { chemMods, neutralLosses, adducts, polarity, decoySampleSize });
+  const t = merged.tables[0]!;
+  t.ions = merged.ions;
+  t.ionIsTarget = merged.isTarget;
+  return t;
+}
 
-  const ionIndex = new Map<string, number>();
-  const ions: string[] = [];
-  const isTarget: number[] = [];
-  const intern = (ion: string, asTarget: boolean): number => {
-    let idx = ionIndex.get(ion);
-    if (idx === undefined) {
-      idx = ions.length;
-      ionIndex.set(ion, idx);
-      ions.push(ion);
-      isTarget.push(0);
-    }
-    if (asTarget) isTarget[idx] = 1;
-    return idx;
-  };
-
-  const target = new Int32Array(nF * nTm).fill(-1);
-  const decoys = new Int32Array(nF * nTm * k).fill(-1);
-  const decoyAdducts = new Array<string>(nF * nTm * k);
-  // Decoy adduct strings are reused from the candidate list (no per-ion allocation).
-  for (let p = 0; p < sample.picks.length; p++) decoyAdducts[p] = sample.candidates[sample.picks[p]!]!;
-
-  const builder = new IonFormulaBuilder();
-  for (let f = 0; f < nF; f++) {
-    builder.setFormula(formulas[f]!);
-    for (let t = 0; t < nTm; t++) {
-      const tm = tms[t]!;
-      // chem_mod then neutral loss: shared by the target and its decoys.
-      if (!builder.setPrefix(tm.chemMod, tm.neutralLoss)) continue;
-      const row = f * nTm + t;
-      const ion = builder.withAdduct(tm.adduct);
-      if (ion !== null) target[row] = intern(ion, true);
-      for (let i = 0; i < k; i++) {
-        const d = builder.withAdduct(decoyAdducts[row * k + i]!);
-        if (d !== null) decoys[row * k + i] = intern(d, false);
-      }
-    }
-  }
-  return {
-    targetModifiers: tms.map(({ chemMod, neutralLoss, adduct }) => ({ chemMod, neutralLoss, adduct })),
-    ions,
-    ionIsTarget: Uint8Array.from(isTarget),
-    target,
-    decoys,
-    decoyAdducts,
-    k,
-    polarity,
-  };
+/**
+ * Ion tables of several DBs with one merged ion list, as the annotation job uses them (same as buildIonTable
+ * per DB followed by de-duplicating the ions over the DBs in DB order), validating the modifiers first.
+ */
+export function buildJobIonTables(formulaLists: readonly (readonly string[])[], params: Omit<IonTableParams, 'formulas'>): MergedIonTables {
+  const { chemMods, neutralLosses, adducts, polarity } = params;
+  checkList('adduct', adducts, false);
+  checkList('chemical modification', chemMods, true);
+  checkList('neutral loss', neutralLosses, true);
+  if (polarity !== '+' && polarity !== '-') throw new IonTableError(`ion table: polarity must be '+' or '-', got '${String(polarity)}'`);
+  return buildMergedIonTables(formulaLists, params);
 }

@@ -8,7 +8,7 @@ import type { Executor } from './executor.ts';
 import { CancelledError } from './executor.ts';
 import type { AnnotationRow, JobParams, JobResult, StageStat } from './result.ts';
 import type { MolDb } from '../chem/moldb.ts';
-import { buildIonTable, type IonTable } from '../chem/ion-table.ts';
+import { buildJobIonTables, type IonTable } from '../chem/ion-table.ts';
 import { computeCentroidTable, roundSigma, CENTROID_ALGORITHM_VERSION, type CentroidTableResult } from '../chem/centroids.ts';
 import { centroidCacheKey, type CentroidCache } from '../chem/centroid-cache.ts';
 import type { CentroidsTaskInput } from './tasks.ts';
@@ -84,19 +84,18 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   // 1. ions: targets and decoys per DB (decoy sampling is seeded per DB, as METASPACE does)
   const { tables, ions, isTarget } = await timed(
     'ions',
-    (): MergedIons => {
-      const tables = opts.dbs.map((db) =>
-        buildIonTable({
-          formulas: db.formulas,
+    (): MergedIons =>
+      // one pass over all DBs with one de-duplicated ion list (no per-slot strings; see chem/ion-engine.ts)
+      buildJobIonTables(
+        opts.dbs.map((db) => db.formulas),
+        {
           chemMods: params.chemMods,
           neutralLosses: params.neutralLosses,
           adducts: params.adducts,
           polarity: params.polarity,
           decoySampleSize: params.decoys,
-        }),
-      );
-      return mergeIonTables(tables);
-    },
+        },
+      ),
     (o) => o.ions.length,
     'ion formulas',
   );
@@ -226,30 +225,6 @@ interface MergedIons {
   tables: IonTable[];
   ions: string[];
   isTarget: Uint8Array;
-}
-
-/** Unique ion formulas over all DBs' tables; each table's indices are remapped into the merged list. */
-function mergeIonTables(tables: IonTable[]): MergedIons {
-  const index = new Map<string, number>();
-  const ions: string[] = [];
-  const target: number[] = [];
-  const remapped = tables.map((t) => {
-    const map = new Int32Array(t.ions.length);
-    t.ions.forEach((ion, i) => {
-      let g = index.get(ion);
-      if (g === undefined) {
-        g = ions.length;
-        index.set(ion, g);
-        ions.push(ion);
-        target.push(0);
-      }
-      if (t.ionIsTarget[i]) target[g] = 1;
-      map[i] = g;
-    });
-    const re = (a: Int32Array) => a.map((v) => (v < 0 ? -1 : map[v]));
-    return { ...t, ions, target: re(t.target), decoys: re(t.decoys), ionIsTarget: new Uint8Array(0) } as IonTable;
-  });
-  return { tables: remapped, ions, isTarget: Uint8Array.from(target) };
 }
 
 function defaultTaskSize(nIons: number, workers: number): number {
