@@ -1,12 +1,13 @@
 // Ingest benchmark: a generated processed dataset (~500 MB ibd; --quick ~50 MB) written with our imzML writer,
 // then XML index parse, spectrum decode, segmenting, end-to-end ingest and peak memory in Node (median of 3 runs),
-// and the IndexedDB write / in-page ingest rate in Chromium (vite preview of /tmp/dist-h9 or $BENCH_DIST on port 4182).
+// and the IndexedDB write / in-page ingest rate in Chromium (vite preview of the app built once per bench process, port 4182 or $BENCH_PORT).
 import { loadavg } from 'node:os';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { BenchContext } from './run.ts';
+import { buildApp } from './page-browser.ts';
 import { ImzmlWriter } from '../src/core/imzml/writer.ts';
 import type { ByteSink } from '../src/core/imzml/writer.ts';
 import { parseImzml } from '../src/core/imzml/parse.ts';
@@ -158,19 +159,16 @@ ${idb}
 
 /** IndexedDB write rate and an in-page Blob → IndexedDB ingest in Chromium, via harness.html. */
 async function browserPart(ctx: BenchContext, quick: boolean): Promise<string> {
-  const dist = process.env.BENCH_DIST ?? '/tmp/dist-h9';
   const root = path.resolve(here, '..');
-  if (!existsSync(path.join(dist, 'harness.html'))) {
-    ctx.log(`building ${dist} for the IndexedDB part`);
-    execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  }
-  const port = 4182;
+  // one build per bench process, shared with the page scenarios ($BENCH_DIST or a temp dir)
+  const dist = buildApp(root, ctx.log);
+  const port = Number(process.env.BENCH_PORT ?? 4182);
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { cwd: root, stdio: 'ignore', detached: true });
   try {
     const url = `http://127.0.0.1:${port}/harness.html`;
     for (let k = 0; ; k++) {
       if (await fetch(url).then((r) => r.ok, () => false)) break;
-      if (k > 100) throw new Error('vite preview did not start on port 4182');
+      if (k > 100) throw new Error(`vite preview did not start on port ${port}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const { chromium } = await import('playwright-core');

@@ -25,11 +25,25 @@ export function chromiumVersion(): string {
   }
 }
 
+let built: string | null = null;
+
+/**
+ * Builds the app once per bench process: into $BENCH_DIST when set (kept afterwards), else into a temp dir.
+ * Returns the dist folder; removeBuild() deletes a temp one.
+ */
 export function buildApp(repo: string, log: (s: string) => void): string {
-  const out = mkdtempSync(join(tmpdir(), 'imzlens-bench-dist-'));
+  if (built) return built;
+  const out = process.env.BENCH_DIST ?? mkdtempSync(join(tmpdir(), 'imzlens-bench-dist-'));
   log(`building the app into ${out}…`);
   execFileSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = out;
   return out;
+}
+
+/** Removes a temp build at the end (a $BENCH_DIST build is left for the next run to overwrite). */
+export function removeBuild(): void {
+  if (built && !process.env.BENCH_DIST) rmSync(built, { recursive: true, force: true });
+  built = null;
 }
 
 function freePort(): Promise<number> {
@@ -47,7 +61,7 @@ function freePort(): Promise<number> {
 export interface Server { url: string; stop(): void }
 
 export async function preview(repo: string, dist: string): Promise<Server> {
-  const port = await freePort();
+  const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
   // own process group, so stop() ends npx and the vite child it started (by our pid only)
   const child: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist],
     { cwd: repo, stdio: 'ignore', detached: true });
