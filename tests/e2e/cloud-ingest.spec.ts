@@ -8,6 +8,7 @@
 // 'imzlens-cloud-config' (src/app/services/cloud-datasets.ts CLOUD_CONFIG_KEY); the part size for the resume test
 // from 'imzlens-upload-part-bytes'.
 import { expect, test, type Page, type Route } from '@playwright/test';
+import { setUpFixtureParams } from './job-form.ts';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -139,13 +140,7 @@ test('a pair ingested in AWS Lambda is a cloud dataset whose ion image equals th
 
   // a job on the cloud dataset runs in AWS Lambda (its peaks are not in this browser) and gives the same table as
   // the same job on the local copy run in this browser
-  const setUpJob = async () => {
-    await page.getByTestId('db-upload').setInputFiles(path.join(EXAMPLE, 'example-db.csv'));
-    await expect(page.getByTestId('job-form')).toContainText('example-db');
-    for (const box of await page.getByTestId('job-form').locator('fieldset input[type=checkbox]:not([disabled])').all()) await box.uncheck();
-    await page.getByTestId('rp-select').selectOption('0.000619');
-    await page.getByTestId('ppm').fill('3');
-  };
+  const setUpJob = () => setUpFixtureParams(page, path.join(EXAMPLE, 'example-db.csv'), 'example-db');
   await page.locator('[data-testid=library-item][data-cloud="0"] button.item').click();
   await expect(page.getByTestId('job-form')).toBeVisible();
   await setUpJob();

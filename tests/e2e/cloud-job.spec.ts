@@ -4,6 +4,7 @@
 // must have the same rows with the same numbers as the browser run; the job shows where it ran and a cost; the
 // secret key is found in no IndexedDB record and not in localStorage. Wrong settings give clear errors, fast.
 import { expect, test, type Page } from '@playwright/test';
+import { openPair, setUpFixtureParams } from './job-form.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -82,17 +83,9 @@ const EXAMPLE = path.resolve(import.meta.dirname, '../../public/example');
 
 /** The bundled example's files, opened by file pick (no automatic job), and its database uploaded in the job form. */
 async function openExample(page: Page) {
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles([path.join(EXAMPLE, 'example.imzML'), path.join(EXAMPLE, 'example.ibd')]);
-  await expect(page.getByTestId('job-form')).toBeVisible({ timeout: 60_000 });
-  await page.getByTestId('db-upload').setInputFiles(path.join(EXAMPLE, 'example-db.csv'));
-  await expect(page.getByTestId('job-form')).toContainText('example-db');
-  for (const box of await page.getByTestId('job-form').locator('fieldset input[type=checkbox]:not([disabled])').all()) await box.uncheck();
+  await openPair(page, path.join(EXAMPLE, 'example.imzML'), path.join(EXAMPLE, 'example.ibd'));
   // the example's parameters (public/example/index.json)
-  await page.getByTestId('polarity').selectOption('+');
-  await page.getByTestId('rp-select').selectOption('0.000619');
-  await page.getByTestId('ppm').fill('3');
-  await expect(page.getByTestId('adducts')).toHaveValue('+H, +Na, +K');
+  await setUpFixtureParams(page, path.join(EXAMPLE, 'example-db.csv'), 'example-db');
 }
 
 /** Runs the form's job in this browser. */

@@ -3,6 +3,7 @@
 // copy (one msm changed, one row removed) → exactly one row differs and one is only here. Counts come from the
 // reference file, never from our own output. Screenshots in /tmp/shots-e/.
 import { expect, test, type Page } from '@playwright/test';
+import { openPair, setUpFixtureParams } from './job-form.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,17 +18,8 @@ test.beforeAll(() => {
 });
 
 async function runFixtureJob(page: Page) {
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles([path.join(FX, 'fixture.imzML'), path.join(FX, 'fixture.ibd')]);
-  await expect(page.getByTestId('job-form')).toBeVisible({ timeout: 60_000 });
-  await page.getByTestId('db-upload').setInputFiles(path.join(FX, 'fixture_db.csv'));
-  await expect(page.getByTestId('job-form')).toContainText('fixture_db');
-  for (const box of await page.getByTestId('job-form').locator('fieldset input[type=checkbox]:not([disabled])').all()) await box.uncheck();
-  await page.getByTestId('polarity').selectOption('+');
-  await page.getByTestId('rp-select').selectOption('0.000619');
-  await expect(page.getByTestId('adducts')).toHaveValue('+H, +Na, +K');
-  await page.getByTestId('ppm').fill('3');
-  await page.getByTestId('decoys').fill('20');
+  await openPair(page, path.join(FX, 'fixture.imzML'), path.join(FX, 'fixture.ibd'));
+  await setUpFixtureParams(page, path.join(FX, 'fixture_db.csv'), 'fixture_db');
   await page.getByTestId('run-job').click();
   await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
 }

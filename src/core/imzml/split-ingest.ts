@@ -100,7 +100,9 @@ export async function planSplitIngest(
 }
 
 /** What one chunk task needs: its spectra's slice of the index (offsets, lengths, pixels) and the bounds. */
-export interface ChunkSpec {
+export interface ChunkSpec extends Pick<ImzmlIndex,
+  'storageMode' | 'mzDataType' | 'intensityDataType' | 'mzCompression' | 'intensityCompression' | 'x' | 'y' |
+  'mzOffset' | 'mzLength' | 'mzEncodedLength' | 'intensityOffset' | 'intensityLength' | 'intensityEncodedLength'> {
   chunk: number;
   /** Global index of the chunk's first spectrum. */
   first: number;
@@ -109,20 +111,7 @@ export interface ChunkSpec {
   bounds: Float64Array;
   /** Expected non-zero peaks of this chunk (sizes the buckets; no effect on the result). */
   estPeaks: number;
-  storageMode: ImzmlIndex['storageMode'];
-  mzDataType: ImzmlIndex['mzDataType'];
-  intensityDataType: ImzmlIndex['intensityDataType'];
-  mzCompression: ImzmlIndex['mzCompression'];
-  intensityCompression: ImzmlIndex['intensityCompression'];
-  x: Int32Array;
-  y: Int32Array;
   pixel: Uint32Array;
-  mzOffset: Float64Array;
-  mzLength: Float64Array;
-  mzEncodedLength: Float64Array;
-  intensityOffset: Float64Array;
-  intensityLength: Float64Array;
-  intensityEncodedLength: Float64Array;
 }
 
 export function chunkSpec(index: ImzmlIndex, plan: SplitPlan, c: number): ChunkSpec {
