@@ -5,4 +5,6 @@ export interface StageProgress {
   total: number;
   startedAt: number;
   finishedAt: number | null;
+  /** Set when the job failed or was cancelled during this stage (its timer stops, no ✓). */
+  stopped?: boolean;
 }

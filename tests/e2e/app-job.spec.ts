@@ -164,17 +164,18 @@ test('"Try the example": simulated dataset + DB, one click to annotations; plant
 
 test('a running job can be cancelled; nothing is kept and the form is usable again', async ({ page }) => {
   test.setTimeout(200_000);
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles([path.join(FX, 'fixture.imzML'), path.join(FX, 'fixture.ibd')]);
-  await expect(page.getByTestId('job-form')).toBeVisible({ timeout: 60_000 });
-  await page.getByTestId('db-upload').setInputFiles(path.join(FX, 'fixture_db.csv'));
-  await expect(page.getByTestId('job-form')).toContainText('fixture_db');
-  for (const box of await page.getByTestId('job-form').locator('fieldset input[type=checkbox]:not([disabled])').all()) await box.uncheck();
+  await openPair(page, path.join(FX, 'fixture.imzML'), path.join(FX, 'fixture.ibd'));
+  await setUpFixtureParams(page, path.join(FX, 'fixture_db.csv'), 'fixture_db');
   await page.getByTestId('decoys').fill('7'); // parameters no other test uses: no cached result to reopen
   await page.getByTestId('run-job').click();
   await expect(page.getByTestId('job-progress')).toBeVisible();
   await page.getByTestId('job-cancel').click();
   await expect(page.getByTestId('job-message')).toHaveText('Job cancelled.', { timeout: 60_000 });
+  // the stage it was in is marked stopped (its timer no longer runs), not done
+  await expect(page.locator('[data-testid=job-progress] li.stopped')).toHaveCount(1);
+  const shown = await page.locator('[data-testid=job-progress] li.stopped').textContent();
+  await page.waitForTimeout(1200);
+  expect(await page.locator('[data-testid=job-progress] li.stopped').textContent()).toBe(shown);
   await expect(page.getByTestId('annotation-table')).toHaveCount(0);
   await expect(page.getByTestId('job-item')).toHaveCount(0);
   await expect(page.getByTestId('run-job')).toBeEnabled();
