@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { Rng } from '../src/core/sim/rng.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_HANDLER = join(here, 'dist', 'handler.mjs');
@@ -104,17 +105,6 @@ interface Outcome {
   payload: unknown;
 }
 
-/** mulberry32: a tiny seeded RNG so fault patterns are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rssBytes(pid: number): number | null {
   try {
@@ -130,7 +120,9 @@ export async function startLocalLambda(opts: LocalLambdaOptions): Promise<LocalL
   const concurrency = opts.concurrency ?? 64;
   const maxIdle = opts.maxIdle ?? concurrency;
   const faults = opts.faults ?? {};
-  const random = rng(faults.seed ?? 1);
+  // seeded, so fault patterns are reproducible
+  const rng = new Rng(faults.seed ?? 1);
+  const random = () => rng.next();
   const allowOrigin = opts.allowOrigin ?? '*';
   const stats: LocalLambdaStats = {
     invocations: 0, sync: 0, async: 0, completed: 0, functionErrors: 0, throttled: 0,

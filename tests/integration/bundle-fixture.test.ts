@@ -11,6 +11,7 @@ import { writeBundle, readBundle, imagesFromSegments, imagesFromStore, type Open
 import { encodingSizes } from '../../src/core/bundle/measure.ts';
 import type { JobResult } from '../../src/core/job/result.ts';
 import type { DatasetMeta, Segment } from '../../src/core/types.ts';
+import { sameDeep } from '../helpers/same-deep.ts';
 
 let result: JobResult;
 let meta: DatasetMeta;
@@ -48,20 +49,6 @@ beforeAll(async () => {
   readMs = performance.now() - t;
 }, 300_000);
 
-function sameDeep(a: unknown, b: unknown, path = ''): string[] {
-  if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b) ? [] : [`${path}: ${String(a)} vs ${String(b)}`];
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return [`${path}: length ${a.length} vs ${b.length}`];
-    return a.flatMap((x, i) => sameDeep(x, b[i], `${path}[${i}]`));
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    if (ka.join() !== kb.join()) return [`${path}: keys ${ka} vs ${kb}`];
-    return ka.flatMap((k) => sameDeep((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`));
-  }
-  return a === b ? [] : [`${path}: ${String(a)} vs ${String(b)}`];
-}
 
 describe('result bundle of the reference fixture job', () => {
   it('holds the FDR ≤ 50 % rows with every field identical, and the job and dataset metadata', () => {

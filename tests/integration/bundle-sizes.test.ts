@@ -8,21 +8,12 @@ import { writeBundle, readBundle } from '../../src/core/bundle/index.ts';
 import { encodingSizes } from '../../src/core/bundle/measure.ts';
 import type { AnnotationRow, JobResult } from '../../src/core/job/result.ts';
 import type { DatasetMeta } from '../../src/core/types.ts';
+import { Rng } from '../../src/core/sim/rng.ts';
 
 const W = 400;
 const H = 250;
 const N = W * H;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -37,7 +28,8 @@ function tissueMask(): Uint8Array {
 
 /** The 4 isotope images of one annotation; `dense` puts every isotope in every tissue pixel. */
 function rowImages(seed: number, mask: Uint8Array, dense: boolean): Float32Array[] {
-  const r = rng(seed);
+  const gen = new Rng(seed);
+  const r = () => gen.next();
   const blobs = Array.from({ length: 3 }, () => ({ x: r() * W, y: r() * H, s: 20 + r() * 80, a: 0.3 + r() }));
   const ratios = [1, 0.3 + 0.3 * r(), 0.08 + 0.12 * r(), 0.02 + 0.03 * r()];
   const scale = 10 ** (2 + 3 * r());

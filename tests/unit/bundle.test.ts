@@ -6,6 +6,7 @@ import { writeBundle, readBundle, defaultRows, bundleFileName, BundleError, type
 import { decodeRowImages, encodeRowImages, KIND_BITMAP, KIND_GAPS, KIND_ZERO } from '../../src/core/bundle/image-codec.ts';
 import type { AnnotationRow, JobResult } from '../../src/core/job/result.ts';
 import type { DatasetMeta } from '../../src/core/types.ts';
+import { sameDeep } from '../helpers/same-deep.ts';
 
 const W = 7;
 const H = 5;
@@ -72,21 +73,6 @@ async function bundleOf(over: Partial<WriteBundleInput> = {}): Promise<{ bytes: 
   return { bytes, rows };
 }
 
-/** Deep equality where numbers compare with Object.is (so -0 ≠ 0, NaN = NaN). */
-function sameDeep(a: unknown, b: unknown, path = ''): string[] {
-  if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b) ? [] : [`${path}: ${String(a)} vs ${String(b)}`];
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return [`${path}: length ${a.length} vs ${b.length}`];
-    return a.flatMap((x, i) => sameDeep(x, b[i], `${path}[${i}]`));
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    if (ka.join() !== kb.join()) return [`${path}: keys ${ka} vs ${kb}`];
-    return ka.flatMap((k) => sameDeep((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`));
-  }
-  return a === b ? [] : [`${path}: ${String(a)} vs ${String(b)}`];
-}
 
 const bitsOf = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
 /** First pixel whose float32 bit pattern differs ('length' if the sizes differ), or -1 (fast on big images). */
