@@ -1,10 +1,14 @@
 import { defineConfig } from '@playwright/test';
+import { resolve } from 'node:path';
 
 // Debian's chromium; a Playwright browser download cannot work on our machines.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // E2E_PORT / E2E_DIST let several builds be tested side by side (default: dist/ on 4173).
 const PORT = Number(process.env.E2E_PORT ?? 4173);
-const DIST = process.env.E2E_DIST ?? 'dist';
+const DIST = resolve(process.env.E2E_DIST ?? 'dist');
+// The test harness (harness.html, test-only worker tasks) is not in the product build: it is built here into its own
+// folder and served next to DIST by the harness config's preview (tests/e2e/harness/vite.config.ts).
+const HARNESS_CONFIG = 'tests/e2e/harness/vite.config.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -22,9 +26,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
+    command: `npx vite build --config ${HARNESS_CONFIG} --logLevel warn && `
+      + `npx vite preview --config ${HARNESS_CONFIG} --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    timeout: 300_000,
   },
 });

@@ -6,7 +6,7 @@ import type { Plugin } from 'vite';
 // The AWS SDK's browser build parses S3's XML answers with DOMParser, which Web Workers lack (the page's job worker
 // runs LambdaPool / S3SegmentStore: "DOMParser is not defined"). The SDK's other XML parser is plain JS, so use it
 // everywhere.
-function sdkXmlParserWithoutDom(): Plugin {
+export function sdkXmlParserWithoutDom(): Plugin {
   return {
     name: 'imzlens-sdk-xml-parser',
     load(id) {
@@ -18,16 +18,19 @@ function sdkXmlParserWithoutDom(): Plugin {
 
 export default defineConfig({
   plugins: [svelte(), sdkXmlParserWithoutDom()],
+  // The product never has test-only tasks; the e2e harness build (tests/e2e/harness/vite.config.ts) sets true.
+  define: { __IMZLENS_TEST_TASKS__: 'false' },
   worker: { format: 'es', plugins: () => [sdkXmlParserWithoutDom()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
-    // harness.html: a small test page that exposes browser-side modules (IndexedDB store…) to Playwright.
-    rolldownOptions: { input: { main: 'index.html', harness: 'harness.html' } },
   },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    // test-only tasks (segment-stats…) in this process (setup file) and in the Node worker threads it starts
+    setupFiles: ['tests/setup/test-tasks.ts'],
+    env: { IMZLENS_TEST_TASKS: '1' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

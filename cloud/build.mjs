@@ -1,6 +1,10 @@
-// Bundles the Lambda handler with esbuild: cloud/dist/handler.mjs (ESM, Node 20, AWS SDK included so the
-// bundle does not depend on the runtime's SDK version) and, with --zip, cloud/dist/handler.zip for deploy.
-// Usage: node cloud/build.mjs [--zip]   (also imported by tests: buildHandler())
+// Bundles the Lambda handler with esbuild (ESM, Node 20, AWS SDK included so the bundle does not depend on the
+// runtime's SDK version). Two kinds:
+// - the local test bundle cloud/dist/handler.mjs (what the local stack and the tests run): with the diagnostic and
+//   test-only tasks (cloud-echo/alloc/sleep/fail, segment-stats; __IMZLENS_TEST_TASKS__ = true);
+// - the release bundle cloud/dist/release/handler.mjs (+ handler.zip), what cloud:deploy uploads: without them
+//   (__IMZLENS_TEST_TASKS__ = false, so esbuild drops that code).
+// Usage: node cloud/build.mjs [--release [--zip] [--minify]]   (also imported: buildHandler(), deploy.mjs)
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const DIST = join(here, 'dist');
 export const HANDLER_BUNDLE = join(DIST, 'handler.mjs');
+export const RELEASE_DIST = join(DIST, 'release');
 
 // The ingest module is written in parallel by another part of the project; until it exists, bundle a stub
 // that fails the 'cloud-ingest' task with a clear message instead of failing the whole build.
@@ -28,12 +33,14 @@ const missingIngestStub = {
   },
 };
 
-/** Builds the bundle (and the zip when `zip`); returns the paths. */
-export async function buildHandler({ zip = false, minify = false } = {}) {
-  mkdirSync(DIST, { recursive: true });
+/** Builds the local test bundle, or with `release` the deployable one (and the zip when `zip`); returns the paths. */
+export async function buildHandler({ release = false, zip = false, minify = false } = {}) {
+  const dir = release ? RELEASE_DIST : DIST;
+  const bundle = join(dir, 'handler.mjs');
+  mkdirSync(dir, { recursive: true });
   const result = await build({
     entryPoints: [join(here, 'handler.ts')],
-    outfile: HANDLER_BUNDLE,
+    outfile: bundle,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -44,6 +51,7 @@ export async function buildHandler({ zip = false, minify = false } = {}) {
     write: false,
     logLevel: 'warning',
     plugins: [missingIngestStub],
+    define: { __IMZLENS_TEST_TASKS__: release ? 'false' : 'true' },
     // Some SDK dependencies are CommonJS and call require() for Node built-ins.
     banner: { js: "import { createRequire as __imzCreateRequire } from 'node:module'; const require = __imzCreateRequire(import.meta.url);" },
   });
@@ -55,17 +63,19 @@ export async function buildHandler({ zip = false, minify = false } = {}) {
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);
   }
-  const bytes = readFileSync(HANDLER_BUNDLE).byteLength;
+  const bytes = readFileSync(bundle).byteLength;
   let zipPath = null;
   if (zip) {
-    zipPath = join(DIST, 'handler.zip');
+    zipPath = join(dir, 'handler.zip');
     // Lambda's Node runtime loads handler.mjs as ESM: handler setting "handler.handler".
-    writeFileSync(zipPath, zipSync({ 'handler.mjs': readFileSync(HANDLER_BUNDLE) }, { level: 9 }));
+    writeFileSync(zipPath, zipSync({ 'handler.mjs': readFileSync(bundle) }, { level: 9 }));
   }
-  return { bundle: HANDLER_BUNDLE, bytes, zip: zipPath, inputs: Object.keys(result.metafile.inputs).length };
+  return { bundle, bytes, zip: zipPath, inputs: Object.keys(result.metafile.inputs).length };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const r = await buildHandler({ zip: process.argv.includes('--zip'), minify: process.argv.includes('--minify') });
+  const release = process.argv.includes('--release');
+  if (process.argv.includes('--zip') && !release) throw new Error('--zip packs the deployable bundle: add --release');
+  const r = await buildHandler({ release, zip: process.argv.includes('--zip'), minify: process.argv.includes('--minify') });
   process.stdout.write(`built ${r.bundle} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.inputs} inputs)${r.zip ? `, ${r.zip}` : ''}\n`);
 }

@@ -1,5 +1,5 @@
 // `npm run cloud:deploy -- --bucket NAME --origin https://you.github.io [options]`
-// Builds cloud/dist/handler.zip, then prints (or, with --execute and the aws CLI installed, runs)
+// Builds cloud/dist/release/handler.zip (the release bundle: no diagnostic or test tasks), then prints (or, with --execute and the aws CLI installed, runs)
 // the commands that upload it and deploy cloud/template.yaml with CloudFormation. Prints the values to paste
 // into the page's cloud settings afterwards. Never called by tests.
 import { spawnSync } from 'node:child_process';
@@ -47,7 +47,7 @@ if (!codeBucket) {
 }
 const prefix = a.prefix.endsWith('/') ? a.prefix : `${a.prefix}/`;
 
-const built = await buildHandler({ zip: true, minify: true });
+const built = await buildHandler({ release: true, zip: true, minify: true });
 const zip = readFileSync(built.zip);
 // Hash of the bundle, not the zip (zip entries carry timestamps): same code, same key, no needless update.
 const hash = createHash('sha256').update(readFileSync(built.bundle)).digest('hex').slice(0, 16);

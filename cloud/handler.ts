@@ -12,8 +12,15 @@ import { CodecError, decodeValue, encodeValue } from '../src/core/job/codec.ts';
 import { getTask, type TaskFn } from '../src/core/job/tasks.ts';
 import { S3SegmentStore } from '../src/platform/shared/s3-store.ts';
 import type { TaskStatus } from '../src/platform/shared/lambda-pool.ts';
-import './diag-tasks.ts';
+import { registerTestTasks } from '../src/core/job/test-tasks.ts';
+import { registerDiagTasks } from './diag-tasks.ts';
 import './ingest-task.ts';
+
+// Diagnostics and test-only tasks: the local test bundle has them, the deployed one does not (dead code there).
+if (__IMZLENS_TEST_TASKS__) {
+  registerTestTasks();
+  registerDiagTasks();
+}
 
 export interface TaskEvent {
   op: 'task';

@@ -3,19 +3,15 @@
 import * as Comlink from 'comlink';
 import { getTask, registerTask } from '../src/core/job/tasks.ts';
 import { scoreTask } from '../src/core/job/score-task.ts';
+import { registerTestTasks } from '../src/core/job/test-tasks.ts';
 import { collectTransferables } from '../src/core/job/transfer.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
 import type { TaskWorkerApi } from '../src/platform/browser/worker-pool.ts';
 
 registerTask('score', scoreTask);
-// test hooks for the pool's crash handling (harmless: only reachable by name)
-registerTask('test-crash', async () => {
-  setTimeout(() => { throw new Error('simulated worker crash'); });
-  return new Promise(() => {});
-});
-registerTask('test-echo', async (input: unknown) => input);
-registerTask('test-hang', () => new Promise(() => {}));
+// test-only tasks (pool fault probes, segment-stats): only in the e2e harness build; dead code in production
+if (__IMZLENS_TEST_TASKS__) registerTestTasks();
 
 const store = new CachedSegmentStore(new IdbSegmentStore(), 256 * 1024 * 1024);
 

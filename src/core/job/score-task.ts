@@ -1,7 +1,7 @@
 // The `score` task: one group of ions whose isotope windows fall in a contiguous run of dataset segments.
 // Loads those segments from the store and scores every ion (images → spectral, spatial, chaos → MSM).
 import type { CentroidTable, Segment } from '../types.ts';
-import type { TaskContext } from './tasks.ts';
+import type { TaskContext } from './task-context.ts';
 import { scoreIons, type ScoreResult } from '../score/score-ions.ts';
 
 export interface ScoreTaskInput {

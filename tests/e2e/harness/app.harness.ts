@@ -1,9 +1,9 @@
 // Harness for the page's browser modules: mounts the ion image viewer on a given Float32Array so
 // Playwright can check rendering and hover values before real jobs exist.
 import { mount, unmount } from 'svelte';
-import IonViewer from '../app/viewer/IonViewer.svelte';
-import TableHarness from '../app/dev/TableHarness.svelte';
-import type { AnnotationRow } from '../core/job/result.ts';
+import IonViewer from '../../../src/app/viewer/IonViewer.svelte';
+import TableHarness from './TableHarness.svelte';
+import type { AnnotationRow } from '../../../src/core/job/result.ts';
 
 let current: ReturnType<typeof mount> | null = null;
 
@@ -35,8 +35,8 @@ export const api = {
 };
 
 // Worker pool checks: real module workers running registered test tasks.
-import { WorkerPool } from '../platform/browser/worker-pool.ts';
-import { CancelledError } from '../core/job/executor.ts';
+import { WorkerPool } from '../../../src/platform/browser/worker-pool.ts';
+import { CancelledError } from '../../../src/core/job/executor.ts';
 
 async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; name: string; message: string }> {
   try {

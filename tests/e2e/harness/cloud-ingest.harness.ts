@@ -1,8 +1,8 @@
 // Harness: ion images of library datasets through the page's own services (services/images.ts → storeFor), so
 // Playwright can compare a cloud dataset (segments read from S3) with the same pair ingested in this browser.
-import { listDatasets } from '../app/services/datasets.ts';
-import { ionImages } from '../app/services/images.ts';
-import { isCloudDataset } from '../app/services/store.ts';
+import { listDatasets } from '../../../src/app/services/datasets.ts';
+import { ionImages } from '../../../src/app/services/images.ts';
+import { isCloudDataset } from '../../../src/app/services/store.ts';
 
 export const api = {
   /** For every library dataset named `name`: whether it is a cloud dataset, and its ion image at mz ± ppm. */

@@ -1,12 +1,12 @@
 // Harness for the ingest + IndexedDB store in Chromium: generates datasets with the imzML writer in the page,
 // ingests them from Blobs or HTTP range requests into IdbSegmentStore, and reports checks and timings.
-import { writeImzmlToMemory } from '../core/imzml/writer.ts';
-import { ingestDataset } from '../core/imzml/ingest.ts';
-import { BLOB_MASK, BLOB_TIC } from '../core/store.ts';
-import type { ByteSource, DatasetMeta } from '../core/types.ts';
-import { BlobSource } from '../platform/browser/blob-source.ts';
-import { IdbSegmentStore } from '../platform/browser/idb-store.ts';
-import { HttpSource } from '../platform/shared/http-source.ts';
+import { writeImzmlToMemory } from '../../../src/core/imzml/writer.ts';
+import { ingestDataset } from '../../../src/core/imzml/ingest.ts';
+import { BLOB_MASK, BLOB_TIC } from '../../../src/core/store.ts';
+import type { ByteSource, DatasetMeta } from '../../../src/core/types.ts';
+import { BlobSource } from '../../../src/platform/browser/blob-source.ts';
+import { IdbSegmentStore } from '../../../src/platform/browser/idb-store.ts';
+import { HttpSource } from '../../../src/platform/shared/http-source.ts';
 
 const DB = 'imzlens-harness';
 
