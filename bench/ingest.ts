@@ -5,7 +5,7 @@ import { loadavg } from 'node:os';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { BenchContext } from './run.ts';
 import { buildApp } from './page-browser.ts';
 import { ImzmlWriter } from '../src/core/imzml/writer.ts';
@@ -161,9 +161,12 @@ ${idb}
 async function browserPart(ctx: BenchContext, quick: boolean): Promise<string> {
   const root = path.resolve(here, '..');
   // one build per bench process, shared with the page scenarios ($BENCH_DIST or a temp dir)
-  const dist = buildApp(root, ctx.log);
+  const dist = path.resolve(buildApp(root, ctx.log));
   const port = Number(process.env.BENCH_PORT ?? 4182);
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { cwd: root, stdio: 'ignore', detached: true });
+  // harness.html is not in the product build: build the test harness (its own Vite config) and serve it next to it
+  const harness = { config: 'tests/e2e/harness/vite.config.ts', env: { ...process.env, E2E_HARNESS_DIST: `${dist}-harness` } };
+  execFileSync('npx', ['vite', 'build', '--config', harness.config, '--logLevel', 'warn'], { cwd: root, env: harness.env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn('npx', ['vite', 'preview', '--config', harness.config, '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { cwd: root, env: harness.env, stdio: 'ignore', detached: true });
   try {
     const url = `http://127.0.0.1:${port}/harness.html`;
     for (let k = 0; ; k++) {
@@ -203,5 +206,6 @@ async function browserPart(ctx: BenchContext, quick: boolean): Promise<string> {
     }
   } finally {
     try { process.kill(-server.pid!, 'SIGTERM'); } catch { /* already gone */ }
+    rmSync(`${dist}-harness`, { recursive: true, force: true });
   }
 }

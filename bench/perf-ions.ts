@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { parseMolDb } from '../src/core/chem/moldb.ts';
 import { buildJobIonTables } from '../src/core/chem/ion-table.ts';
-import { referenceIonTable, referenceMerge } from '../tests/unit/ion-table-reference.ts';
+import { referenceIonTable, referenceMerge } from './lib/ion-table-reference.ts';
 import { parseDbConfig } from '../src/core/job/config.ts';
 import { centroidCacheKey, encodeCentroidTable, decodeCentroidTable } from '../src/core/chem/centroid-cache.ts';
 import { computeCentroidTable, type CentroidTableResult } from '../src/core/chem/centroids.ts';

@@ -1,17 +1,21 @@
 // Manual browser check of the cloud path through real CORS (until the page's e2e spec exists):
 //   npx vite build --outDir /tmp/dist-h6 && npx tsx cloud/browser-check.ts [/tmp/dist-h6] [4186]
-// Starts the local stack with the page origin in its CORS rules, serves the build with `vite preview`, opens
-// harness.html in Debian's Chromium and runs `cloudSmoke` (src/harness/cloud.harness.ts): S3 store writes,
+// Starts the local stack with the page origin in its CORS rules, builds the test harness (not part of the product
+// build) and serves it next to the build with `vite preview`, opens harness.html in Debian's Chromium and runs
+// `cloudSmoke` (tests/e2e/harness/cloud.harness.ts): S3 store writes,
 // HeadObject ETag and ranged reads, a LambdaPool map, and a RequestResponse function error — all from the page.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startLocalStack } from './local-stack.ts';
 
-const dist = process.argv[2] ?? '/tmp/dist-h6';
+const dist = resolve(process.argv[2] ?? '/tmp/dist-h6');
 const port = Number(process.argv[3] ?? 4186);
 const origin = `http://127.0.0.1:${port}`;
 const stack = await startLocalStack({ bucket: 'browser-check', memoryTiers: [512], timeoutMs: 60_000, concurrency: 4, allowOrigin: origin, rebuild: true });
-const preview = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { stdio: 'ignore' });
+const harness = { config: 'tests/e2e/harness/vite.config.ts', env: { ...process.env, E2E_HARNESS_DIST: `${dist}-harness` } };
+execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', harness.config, '--logLevel', 'warn'], { env: harness.env, stdio: 'inherit' });
+const preview = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--config', harness.config, '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { env: harness.env, stdio: 'ignore' });
 let failed = false;
 try {
   for (let i = 0; i < 120; i++) {

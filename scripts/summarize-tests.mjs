@@ -1,9 +1,13 @@
-// Sums the Vitest and Playwright JSON reports into one closing line: "imzlens: N passed, M failed, K skipped".
+// Sums the layering check and the Vitest and Playwright JSON reports into one closing line:
+// "imzlens: N passed, M failed, K skipped" (the layering check is one item: passed or failed).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, statusArg] = process.argv.slice(2);
 let passed = 0, failed = 0, skipped = 0;
+const layering = join(dir, 'layering.json');
+if (existsSync(layering) && JSON.parse(readFileSync(layering, 'utf8')).ok === true) passed += 1;
+else failed += 1;
 const vitest = join(dir, 'vitest.json');
 if (existsSync(vitest)) {
   const r = JSON.parse(readFileSync(vitest, 'utf8'));

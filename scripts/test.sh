@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: every test — type check, unit + integration (Vitest), end-to-end (Playwright + Debian Chromium).
-# Prints one closing line "imzlens: N passed, M failed" summed over all runners.
+# `npm test`: every test — type check, layering rules, unit + integration (Vitest), end-to-end (Playwright + Debian
+# Chromium).
+# Prints one closing line "imzlens: N passed, M failed" summed over all runners (the layering check counts as one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,9 @@ status=0
 
 echo "== type check"
 if ! npm run --silent check; then echo "type check FAILED"; status=1; fi
+
+echo "== layering (layering.config.mjs)"
+node scripts/check-layering.mjs --json "$out/layering.json" || status=1
 
 echo "== unit + integration (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1

@@ -12,7 +12,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   compare: { summary: 'compare annotation results with METASPACE or another run', load: () => import('./compare.ts') },
   crop: { summary: 'cut a pixel box and/or m/z range out of a dataset', load: () => import('./crop.ts') },
   bundle: { summary: 'validate a result bundle and print its manifest (bundle info FILE)', load: () => import('./bundle.ts') },
-  bench: { summary: 'run benchmarks and write bench/RESULTS.md', load: () => import('../../bench/run.ts') },
 };
 
 export async function main(argv: string[]): Promise<number> {

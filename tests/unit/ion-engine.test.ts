@@ -1,11 +1,11 @@
 // The vectorised ion engine (chem/ion-engine.ts) must reproduce the previous implementation exactly: per-DB
-// tables from the string-per-slot builder, merged over DBs by ion string (tests/unit/ion-table-reference.ts).
+// tables from the string-per-slot builder, merged over DBs by ion string (bench/lib/ion-table-reference.ts).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '../helpers/shared.ts';
 import { parseMolDb } from '../../src/core/chem/moldb.ts';
 import { buildIonTable, buildJobIonTables, type IonTable, type IonTableParams } from '../../src/core/chem/ion-table.ts';
-import { referenceIonTable, referenceMerge } from './ion-table-reference.ts';
+import { referenceIonTable, referenceMerge } from '../../bench/lib/ion-table-reference.ts';
 
 type Mods = Omit<IonTableParams, 'formulas'>;
 
