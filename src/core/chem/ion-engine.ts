@@ -10,7 +10,7 @@
 //   * strings are built once per distinct ion, at the end, in first-use order.
 // The result equals buildIonTable per DB followed by the job's merge (targets of all DBs first seen first).
 
-import type { IonTable } from './ion-table.ts';
+import type { IonTable } from './ion-table-types.ts';
 import { decoyCandidates, makeTargetModifiers, sampleDecoyAdducts } from './decoys.ts';
 import { isNoopModifier } from './ions.ts';
 
