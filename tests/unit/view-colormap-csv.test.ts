@@ -82,6 +82,7 @@ describe('CSV export', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines).toContain('# exported: 2026-02-02T10:00:00Z');
     expect(lines).toContain('# rows: 1 of 2');
+    expect(lines).toContain('# dataset: tiny (ds1)');
     expect(lines.some((l) => l.includes('isocalc_sigma: 0.001238; ppm: 3; decoys: 20'))).toBe(true);
     expect(lines.some((l) => l.includes('adducts: +H +Na'))).toBe(true);
     const header = lines.findIndex((l) => !l.startsWith('#'));
@@ -91,7 +92,7 @@ describe('CSV export', () => {
       'ion_formula,database,fdr_continuous,mz_err_abs,mz_err_rel,mz_err_ppm,molecule_ids,molecule_names,total_iso_ints,max_iso_ints');
     expect(lines.length - header - 1).toBe(1);
     const data = lines[header + 1];
-    expect(data.startsWith(',tiny,ds1,C6H12O6,+H,,,C6H12O6+H+,181.07,0.5,0.1,0.8,0.7,0.9,')).toBe(true);
+    expect(data.startsWith(',tiny,,C6H12O6,+H,,,C6H12O6+H+,181.07,0.5,0.1,0.8,0.7,0.9,')).toBe(true);
     // METASPACE list cells (', ' between items, ', ' inside an item shortened) and RFC 4180 quoting
     expect(data).toContain(',"a,b, say ""hi""",');
     expect(data).toContain(',"a, b|say ""hi""",');

@@ -1,8 +1,10 @@
 // The one results-CSV writer, for the page's "Export CSV" and the CLI's results.csv.
 // Column order (docs/results-csv.md): METASPACE's annotation-table export columns first, with METASPACE's names
 // and order, so a sheet or script made for a METASPACE export reads ours; then imzlens' own columns (snake_case,
-// lists joined with '|', all 4 isotope slots). Values METASPACE has but imzlens does not compute (lab group,
-// isotope-image minimum) are left empty, as METASPACE leaves null cells empty.
+// lists joined with '|', all 4 isotope slots). Values METASPACE has but imzlens does not have (lab group,
+// isotope-image minimum) are left empty, as METASPACE leaves null cells empty. datasetId is empty too: imzlens'
+// dataset ids depend on where the dataset is stored (local store or cloud ingest), and results.csv must be the
+// same whichever way the job ran (the page export's comment lines still name the id).
 import Papa from 'papaparse';
 import type { AnnotationRow, JobResult } from '../job/result.ts';
 import { mzErrorPpm } from '../view/table.ts';
@@ -42,7 +44,7 @@ const metaspaceList = (items: readonly string[]): string => items.map((s) => s.r
 function rowCells(result: JobResult, r: AnnotationRow): Cell[] {
   return [
     // METASPACE
-    '', result.datasetName, result.datasetId, r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, num(r.mz), num(r.msm), num(r.fdr),
+    '', result.datasetName, '', r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, num(r.mz), num(r.msm), num(r.fdr),
     num(r.spatial), num(r.spectral), num(r.chaos), metaspaceList(r.moleculeNames), metaspaceList(r.moleculeIds),
     '', num(r.maxInt[0]), num(r.totalInt[0]),
     // imzlens
