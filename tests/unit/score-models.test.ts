@@ -62,3 +62,33 @@ describe('scoring-model registry', () => {
     expect(fdrMethodFor(1).estimate(t, d)).toEqual(fdrV1(t, d));
   });
 });
+
+describe('the registry v1 model on the reference fixture job', () => {
+  it('reproduces the pipeline: ranks the float64 msm, shows the float32 msm, same rows and FDR', { timeout: 300_000 }, async () => {
+    const { loadFixtureJob } = await import('../helpers/fixture-job.ts');
+    const { runAnnotationDetailed } = await import('../../src/core/job/pipeline.ts');
+    const { InlineExecutor } = await import('../../src/core/job/inline-executor.ts');
+    const { fdrStage, orderRows } = await import('../../src/core/job/stages/fdr.ts');
+    const { ds, db, params } = await loadFixtureJob();
+    const { result, details } = await runAnnotationDetailed({ store: ds.store, meta: ds.meta, mask: ds.mask, dbs: [db], params, executor: new InlineExecutor(ds.store) });
+    const s = details.scores;
+    const ranked = rankStage(scoringModelFor(params.analysisVersion), s);
+    let scored = 0;
+    for (let i = 0; i < s.n; i++) {
+      if (!s.scored[i]) {
+        expect(ranked.rank[i]).toBeNaN();
+        continue;
+      }
+      scored++;
+      expect(ranked.rank[i]).toBe(s.msm64![i]);
+      expect(ranked.shown[i]).toBe(s.msm[i]);
+    }
+    expect(scored).toBeGreaterThan(5000);
+    const rows = orderRows(fdrStage({
+      dbs: [db], tables: details.tables, ions: details.ions, centroids: details.centroids, scores: s, ranked,
+      method: fdrMethodFor(params.analysisVersion), polarity: params.polarity,
+    }));
+    expect(rows).toEqual(result.rows);
+    expect(rows.length).toBeGreaterThan(50);
+  });
+});
