@@ -10,8 +10,9 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { parseDbConfig, parseDsConfig, parseJsonConfig, ConfigError } from '../core/job/config.ts';
-import type { JobParams, JobResult } from '../core/job/result.ts';
+import type { JobParams } from '../core/job/result.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
+import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
 import { NodePool } from '../platform/node/node-pool.ts';
 import { DirStageCache, defaultCacheRoot } from '../platform/node/stage-cache.ts';
@@ -306,32 +307,6 @@ async function loadDbs(paths: string[]): Promise<MolDb[]> {
 }
 
 const g = (x: number) => (Number.isFinite(x) ? x : '');
-
-export function resultsCsv(r: JobResult): string {
-  const rows = r.rows.map((a) => ({
-    formula: a.formula,
-    chem_mod: a.chemMod,
-    neutral_loss: a.neutralLoss,
-    adduct: a.adduct,
-    ion: a.ion,
-    ion_formula: a.ionFormula,
-    mz: a.mz,
-    msm: a.msm,
-    fdr: a.fdr,
-    chaos: a.chaos,
-    spatial: a.spatial,
-    spectral: a.spectral,
-    database: a.database,
-    molecule_ids: a.moleculeIds.join('|'),
-    molecule_names: a.moleculeNames.join('|'),
-    mz_err_abs: g(a.mzErrAbs),
-    mz_err_rel: g(a.mzErrRel),
-    fdr_continuous: g(a.fdrRaw),
-    total_iso_ints: a.totalInt.join('|'),
-    max_iso_ints: a.maxInt.join('|'),
-  }));
-  return `${Papa.unparse(rows, { newline: '\n' })}\n`;
-}
 
 function allIonsCsv(d: IonDetails): string {
   const s = d.scores;

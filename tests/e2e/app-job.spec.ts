@@ -94,9 +94,10 @@ test('fixture job: table rows, filters, CSV export, ion image, reload', async ({
   expect(text).toContain('# isocalc_sigma: 0.000619; ppm: 3; decoys: 20');
   expect(text).toMatch(/# exported: \d{4}-\d\d-\d\dT/);
   const lines = text.trim().split('\n');
-  const hdr = lines.findIndex((l) => l.startsWith('formula,'));
+  // METASPACE's export columns first (group, datasetName, datasetId, formula, adduct, …), see docs/results-csv.md
+  const hdr = lines.findIndex((l) => l.startsWith('group,datasetName,datasetId,formula,adduct,'));
   expect(lines.length - hdr - 1).toBe(at5.length);
-  expect(text).toContain(`${best.formula},${best.adduct},`);
+  expect(text).toContain(`,${best.formula},${best.adduct},`);
 
   // the ion image of the selected annotation renders and is not blank
   const viewer = page.getByTestId('ion-viewer');

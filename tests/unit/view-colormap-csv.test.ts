@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyLut, colormapLut, COLORMAPS, parseColor } from '../../src/core/view/colormap.ts';
-import { annotationsCsv, csvField } from '../../src/core/view/csv.ts';
+import Papa from 'papaparse';
+import { resultsCsv, METASPACE_COLUMNS } from '../../src/core/results/csv.ts';
+import { parseComparisonCsv } from '../../src/core/view/agreement.ts';
 import { DEFAULT_FILTERS, filterRows, sortRows } from '../../src/core/view/table.ts';
 import { decodeView, DEFAULT_VIEW, encodeView } from '../../src/core/view/url-state.ts';
 import type { AnnotationRow, JobResult } from '../../src/core/job/result.ts';
@@ -68,29 +70,49 @@ describe('table filters and sort', () => {
 });
 
 describe('CSV export', () => {
-  it('quotes fields with commas/quotes/newlines', () => {
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField(NaN)).toBe('');
-  });
-  it('header records parameters and date, then one line per row', () => {
-    const result: JobResult = {
-      version: 1, datasetId: 'ds1', datasetName: 'tiny', createdAt: '2026-01-01T00:00:00Z',
-      params: { databases: ['HMDB'], adducts: ['+H', '+Na'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.001238, ppm: 3, decoys: 20, analysisVersion: 1 },
-      rows: [row({ moleculeNames: ['a, b', 'c'] })],
-      stats: { stages: [], ionFormulas: 1, targets: 1, decoys: 20, scored: 1, annotatedAt10: 1, executor: 'x', workers: 1 },
-    };
-    const text = annotationsCsv(result, result.rows, { exportedAt: '2026-02-02T10:00:00Z', filters: 'FDR ≤ 10%' });
+  const result: JobResult = {
+    version: 1, datasetId: 'ds1', datasetName: 'tiny', createdAt: '2026-01-01T00:00:00Z',
+    params: { databases: ['HMDB'], adducts: ['+H', '+Na'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.001238, ppm: 3, decoys: 20, analysisVersion: 1 },
+    rows: [row({ moleculeNames: ['a, b', 'say "hi"'], moleculeIds: ['H1', 'H2'], mzErrAbs: 0.0001 }), row({ formula: 'C5H9NO4', ion: 'C5H9NO4+H+', mzErrAbs: NaN })],
+    stats: { stages: [], ionFormulas: 1, targets: 1, decoys: 20, scored: 1, annotatedAt10: 1, executor: 'x', workers: 1 },
+  };
+
+  it('page export: header records parameters and date, then METASPACE columns, then imzlens columns, one line per row', () => {
+    const text = resultsCsv(result, result.rows.slice(0, 1), { exportedAt: '2026-02-02T10:00:00Z', filters: 'FDR ≤ 10%' });
     const lines = text.trimEnd().split('\n');
     expect(lines).toContain('# exported: 2026-02-02T10:00:00Z');
+    expect(lines).toContain('# rows: 1 of 2');
+    expect(lines).toContain('# dataset: tiny (ds1)');
     expect(lines.some((l) => l.includes('isocalc_sigma: 0.001238; ppm: 3; decoys: 20'))).toBe(true);
     expect(lines.some((l) => l.includes('adducts: +H +Na'))).toBe(true);
-    const header = lines.findIndex((l) => l.startsWith('formula,'));
+    const header = lines.findIndex((l) => !l.startsWith('#'));
+    expect(lines[header]).toBe(
+      'group,datasetName,datasetId,formula,adduct,chemMod,neutralLoss,ion,mz,msm,fdr,rhoSpatial,rhoSpectral,rhoChaos,' +
+      'moleculeNames,moleculeIds,minIntensity,maxIntensity,totalIntensity,' +
+      'ion_formula,database,fdr_continuous,mz_err_abs,mz_err_rel,mz_err_ppm,molecule_ids,molecule_names,total_iso_ints,max_iso_ints');
     expect(lines.length - header - 1).toBe(1);
     const data = lines[header + 1];
-    expect(data.startsWith('C6H12O6,+H,,,C6H12O6+H+,C6H13O6,181.07,0.5,0.1,')).toBe(true);
-    expect(data).toContain('"a, b; c"');
+    expect(data.startsWith(',tiny,,C6H12O6,+H,,,C6H12O6+H+,181.07,0.5,0.1,0.8,0.7,0.9,')).toBe(true);
+    // METASPACE list cells (', ' between items, ', ' inside an item shortened) and RFC 4180 quoting
+    expect(data).toContain(',"a,b, say ""hi""",');
+    expect(data).toContain(',"a, b|say ""hi""",');
+    expect(data).toContain(',C6H13O6,HMDB,0.08,');
+    expect(data.endsWith(',10|1|0|0,5|1|0|0')).toBe(true);
+  });
+
+  it('CLI results.csv: no comment lines, every row, missing numbers empty; the compare parser reads it back', () => {
+    const text = resultsCsv(result);
+    expect(text.startsWith('group,datasetName,')).toBe(true);
+    const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+    expect(parsed.meta.fields!.slice(0, METASPACE_COLUMNS.length)).toEqual([...METASPACE_COLUMNS]);
+    expect(parsed.data).toHaveLength(2);
+    expect(parsed.data[1]!.mz_err_abs).toBe('');
+    expect(parsed.data[1]!.minIntensity).toBe('');
+    const t = parseComparisonCsv(text, 'results.csv');
+    expect(t.format).toBe('imzlens');
+    expect(t.metrics).toEqual(['chaos', 'spatial', 'spectral', 'mz_err_abs', 'mz_err_rel', 'msm']);
+    expect(t.rows[0]).toMatchObject({ formula: 'C6H12O6', adduct: '+H', chemMod: '', neutralLoss: '', database: 'HMDB', ionFormula: 'C6H13O6', fdr: 0.1 });
+    expect(t.rows[0]!.metrics).toMatchObject({ chaos: 0.9, spatial: 0.8, spectral: 0.7, msm: 0.5, mz_err_abs: 0.0001 });
   });
 });
 

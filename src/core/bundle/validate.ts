@@ -1,7 +1,8 @@
 // Rebuilds the JSON entries of a bundle into typed objects field by field: only known fields are copied,
 // every value is type-checked, strings and lists are length-capped, and numbers that must be finite are.
 // A failure names the entry and the field path (e.g. "annotations.json rows[12].mz").
-import type { AnnotationRow, JobParams, JobResult, StageStat } from '../job/result.ts';
+import type { AnalysisVersion, AnnotationRow, JobParams, JobResult, StageStat } from '../job/result.ts';
+import { ANALYSIS_VERSIONS, isAnalysisVersion } from '../score/models/index.ts';
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, jsonNumber, type BundleLimits, type BundleManifest } from './format.ts';
@@ -115,8 +116,17 @@ function params(c: Checker, v: unknown, path: string): JobParams {
     sigma: c.finite(p.sigma, `${path}.sigma`),
     ppm: c.finite(p.ppm, `${path}.ppm`),
     decoys: c.int(p.decoys, `${path}.decoys`, 0, 1000),
-    analysisVersion: c.oneOf(p.analysisVersion as never, `${path}.analysisVersion`, [1 as never]) as 1,
+    analysisVersion: analysisVersion(c, p.analysisVersion, `${path}.analysisVersion`),
   };
+}
+
+/** One of the analysis versions in the scoring-model registry; the error lists the ones this build has. */
+function analysisVersion(c: Checker, v: unknown, path: string): AnalysisVersion {
+  if (!isAnalysisVersion(v)) {
+    const known = ANALYSIS_VERSIONS.map((a) => `${a.version} (${a.label})`).join(', ');
+    c.fail(path, `analysis version ${JSON.stringify(v)} is not available in this imzlens (available: ${known})`);
+  }
+  return v;
 }
 
 function stage(c: Checker, v: unknown, path: string): StageStat {

@@ -141,6 +141,143 @@ const linI = new Float64Array(BINS);
 const best = new Float64Array(N_PEAKS_CONST);
 
 /**
+ * Splits the n mass-sorted peaks into groups whose ±12σ envelopes cannot touch each other (σ at most that of
+ * the last peak): fills clusterOf, clusterEnd (one past each group's last peak) and clusterBound (Σ intensities
+ * per group). Returns the number of groups.
+ */
+function groupPeaks(n: number, rp: number): number {
+  const P = pm;
+  const I = pint;
+  const gapLimit = 24.5 * (P[n - 1]! / rp / SIGMA_TO_FWHM);
+  let nGroups = 0;
+  clusterOf[0] = 0;
+  clusterBound[0] = I[0]!;
+  for (let k = 1; k < n; k++) {
+    if (P[k]! - P[k - 1]! > gapLimit) {
+      clusterEnd[nGroups] = k;
+      nGroups++;
+      clusterBound[nGroups] = 0;
+    }
+    clusterOf[k] = nGroups;
+    clusterBound[nGroups] = clusterBound[nGroups]! + I[k]!;
+  }
+  clusterEnd[nGroups] = n;
+  return nGroups + 1;
+}
+
+/**
+ * Lower bound of the 4th largest centroid before sampling: every group has a maximum at least as high as the
+ * sample nearest its strongest peak, ≥ I_top·exp(−½(q/2)²) with q = step/σ ≈ 0.094 (factor 0.9989; 0.99 used),
+ * and different groups give different maxima. Uses `best` as scratch.
+ */
+function initialTheta(nGroups: number): number {
+  const I = pint;
+  let theta0 = MIN_ABUNDANCE;
+  if (nGroups >= N_PEAKS_CONST) {
+    for (let t = 0; t < N_PEAKS_CONST; t++) best[t] = 0;
+    for (let g = 0, k = 0; g < nGroups; g++) {
+      let top = 0;
+      for (const e = clusterEnd[g]!; k < e; k++) if (I[k]! > top) top = I[k]!;
+      let pos = N_PEAKS_CONST;
+      while (pos > 0 && best[pos - 1]! < top) pos--;
+      if (pos < N_PEAKS_CONST) {
+        for (let t = N_PEAKS_CONST - 1; t > pos; t--) best[t] = best[t - 1]!;
+        best[pos] = top;
+      }
+    }
+    const lb = 0.99 * best[N_PEAKS_CONST - 1]!;
+    if (lb > theta0) theta0 = lb;
+  }
+  return theta0;
+}
+
+/**
+ * The relevant m/z intervals of peak group g for threshold θ, merged and ascending, into ivLo/ivHi; returns
+ * their count (0 when the whole group stays below θ).
+ */
+function relevantIntervals(g: number, theta: number, rp: number): number {
+  const P = pm;
+  const I = pint;
+  let nIv = 0;
+  const bound = clusterBound[g]!;
+  if (!(bound >= theta)) return 0;
+  const k0 = g === 0 ? 0 : clusterEnd[g - 1]!;
+  const k1 = clusterEnd[g]!;
+  const nk = k1 - k0;
+  const sigC = P[k1 - 1]! / rp / SIGMA_TO_FWHM; // largest σ the generator uses in this group
+  const firstP = P[k0]!;
+  const lastP = P[k1 - 1]!;
+  for (let k = k0; k < k1; k++) {
+    // Term k is kept below θ·w_k with Σ w_k = 1, w_k = ½(1/N + I_k/ΣI): then E < θ outside.
+    const wk = 0.5 * (1 / nk + I[k]! / bound);
+    const a = I[k]! / (theta * wk);
+    if (!(a > 1)) continue;
+    // Core: where E may reach θ (radius), but not left of the group's first peak nor right
+    // of its last (minus/plus one step): there E is strictly monotone (every term rises on
+    // the left, falls on the right), so no sample there can be a maximum.
+    const rad = Math.sqrt(2 * Math.log(a)) * sigC;
+    let l = P[k]! - rad;
+    let h = P[k]! + rad;
+    if (l < firstP - 0.1 * sigC) l = firstP - 0.1 * sigC;
+    if (h > lastP + 0.1 * sigC) h = lastP + 0.1 * sigC;
+    if (l > h) continue;
+    // plus the margin that holds the 15-sample window and the neighbours of any maximum
+    l -= MARGIN * sigC;
+    h += MARGIN * sigC;
+    while (nIv > 0 && l <= ivHi[nIv - 1]!) {
+      nIv--;
+      if (ivLo[nIv]! < l) l = ivLo[nIv]!;
+      if (ivHi[nIv]! > h) h = ivHi[nIv]!;
+    }
+    ivLo[nIv] = l;
+    ivHi[nIv] = h;
+    nIv++;
+  }
+  return nIv;
+}
+
+/**
+ * ims-cpp's centroid of the local maximum at the centre of the 15-sample ring (newest sample at `slot`):
+ * intensity-weighted m/z over the peak's samples, stored as centroid number `count`. Returns its intensity
+ * (the largest sample).
+ */
+function emitCentroid(slot: number, count: number): number {
+  // Linearise the ring buffer, oldest sample first (centre lands on index 7).
+  let src = slot === BINS - 1 ? 0 : slot + 1;
+  for (let t = 0; t < BINS; t++) {
+    linM[t] = mzw[src]!;
+    linI[t] = inw[src]!;
+    src = src === BINS - 1 ? 0 : src + 1;
+  }
+  let i = CENTER;
+  while (i !== 0 && linI[i - 1]! < linI[i]!) i--;
+  let mzSum = 0;
+  let total = 0;
+  let max = 0;
+  for (; i < BINS; i++) {
+    if (i > CENTER && i + 1 !== BINS && linI[i + 1]! > linI[i]!) break;
+    mzSum += linM[i]! * linI[i]!;
+    total += linI[i]!;
+    if (linI[i]! > max) max = linI[i]!;
+  }
+  pushCentroid(count, mzSum / total, max);
+  return max;
+}
+
+/** Keeps the N_PEAKS largest centroid intensities so far in `best` (descending; for θ). Returns the new count. */
+function keepLargest(max: number, nBest: number): number {
+  let pos = nBest < N_PEAKS_CONST ? nBest : N_PEAKS_CONST;
+  while (pos > 0 && best[pos - 1]! < max) pos--;
+  if (pos < N_PEAKS_CONST) {
+    const e = nBest < N_PEAKS_CONST ? nBest : N_PEAKS_CONST - 1;
+    for (let t = e; t > pos; t--) best[t] = best[t - 1]!;
+    best[pos] = max;
+    if (nBest < N_PEAKS_CONST) nBest++;
+  }
+  return nBest;
+}
+
+/**
  * Centroids of the (mass-sorted, in pm/pint) fine pattern of n > 1 peaks under a TOF profile with
  * resolving power rp. Writes into cm/ci and returns the count (before normalisation).
  *
@@ -163,41 +300,8 @@ function envelopeCentroids(n: number, rp: number): number {
   const minMz = P[0]!;
   const maxMz = P[n - 1]!;
 
-  // Peak groups whose ±12σ envelopes cannot touch each other (σ at most that of maxMz).
-  const gapLimit = 24.5 * (maxMz / rp / SIGMA_TO_FWHM);
-  let nGroups = 0;
-  clusterOf[0] = 0;
-  clusterBound[0] = I[0]!;
-  for (let k = 1; k < n; k++) {
-    if (P[k]! - P[k - 1]! > gapLimit) {
-      clusterEnd[nGroups] = k;
-      nGroups++;
-      clusterBound[nGroups] = 0;
-    }
-    clusterOf[k] = nGroups;
-    clusterBound[nGroups] = clusterBound[nGroups]! + I[k]!;
-  }
-  clusterEnd[nGroups] = n;
-  nGroups++;
-  // Lower bound of the 4th largest centroid before sampling: every group has a maximum at least as
-  // high as the sample nearest its strongest peak, ≥ I_top·exp(−½(q/2)²) with q = step/σ ≈ 0.094
-  // (factor 0.9989; 0.99 used), and different groups give different maxima.
-  let theta0 = MIN_ABUNDANCE;
-  if (nGroups >= N_PEAKS_CONST) {
-    for (let t = 0; t < N_PEAKS_CONST; t++) best[t] = 0;
-    for (let g = 0, k = 0; g < nGroups; g++) {
-      let top = 0;
-      for (const e = clusterEnd[g]!; k < e; k++) if (I[k]! > top) top = I[k]!;
-      let pos = N_PEAKS_CONST;
-      while (pos > 0 && best[pos - 1]! < top) pos--;
-      if (pos < N_PEAKS_CONST) {
-        for (let t = N_PEAKS_CONST - 1; t > pos; t--) best[t] = best[t - 1]!;
-        best[pos] = top;
-      }
-    }
-    const lb = 0.99 * best[N_PEAKS_CONST - 1]!;
-    if (lb > theta0) theta0 = lb;
-  }
+  const nGroups = groupPeaks(n, rp);
+  const theta0 = initialTheta(nGroups);
   let curGroup = -1;
   let nIv = 0;
   let ivPos = 0;
@@ -276,45 +380,10 @@ function envelopeCentroids(n: number, rp: number): number {
       if (g !== curGroup) {
         // Entering a new group: its relevant intervals for the current θ.
         curGroup = g;
-        nIv = 0;
         ivPos = 0;
         let theta = theta0;
         if (nBest >= N_PEAKS_CONST && best[N_PEAKS_CONST - 1]! > theta) theta = best[N_PEAKS_CONST - 1]!;
-        const bound = clusterBound[g]!;
-        if (bound >= theta) {
-          const k0 = g === 0 ? 0 : clusterEnd[g - 1]!;
-          const k1 = clusterEnd[g]!;
-          const nk = k1 - k0;
-          const sigC = P[k1 - 1]! / rp / SIGMA_TO_FWHM; // largest σ the generator uses in this group
-          const firstP = P[k0]!;
-          const lastP = P[k1 - 1]!;
-          for (let k = k0; k < k1; k++) {
-            // Term k is kept below θ·w_k with Σ w_k = 1, w_k = ½(1/N + I_k/ΣI): then E < θ outside.
-            const wk = 0.5 * (1 / nk + I[k]! / bound);
-            const a = I[k]! / (theta * wk);
-            if (!(a > 1)) continue;
-            // Core: where E may reach θ (radius), but not left of the group's first peak nor right
-            // of its last (minus/plus one step): there E is strictly monotone (every term rises on
-            // the left, falls on the right), so no sample there can be a maximum.
-            const rad = Math.sqrt(2 * Math.log(a)) * sigC;
-            let l = P[k]! - rad;
-            let h = P[k]! + rad;
-            if (l < firstP - 0.1 * sigC) l = firstP - 0.1 * sigC;
-            if (h > lastP + 0.1 * sigC) h = lastP + 0.1 * sigC;
-            if (l > h) continue;
-            // plus the margin that holds the 15-sample window and the neighbours of any maximum
-            l -= MARGIN * sigC;
-            h += MARGIN * sigC;
-            while (nIv > 0 && l <= ivHi[nIv - 1]!) {
-              nIv--;
-              if (ivLo[nIv]! < l) l = ivLo[nIv]!;
-              if (ivHi[nIv]! > h) h = ivHi[nIv]!;
-            }
-            ivLo[nIv] = l;
-            ivHi[nIv] = h;
-            nIv++;
-          }
-        }
+        nIv = relevantIntervals(g, theta, rp);
       }
       while (ivPos < nIv && ivHi[ivPos]! < mz) ivPos++;
       if (ivPos < nIv && ivLo[ivPos]! <= mz) {
@@ -372,35 +441,9 @@ function envelopeCentroids(n: number, rp: number): number {
     if (c < MIN_ABUNDANCE) continue;
     if (!(inw[cs === 0 ? BINS - 1 : cs - 1]! < c && c >= inw[cs === BINS - 1 ? 0 : cs + 1]!)) continue;
 
-    // Linearise the ring buffer, oldest sample first (centre lands on index 7).
-    let src = slot === BINS - 1 ? 0 : slot + 1;
-    for (let t = 0; t < BINS; t++) {
-      linM[t] = mzw[src]!;
-      linI[t] = inw[src]!;
-      src = src === BINS - 1 ? 0 : src + 1;
-    }
-    let i = CENTER;
-    while (i !== 0 && linI[i - 1]! < linI[i]!) i--;
-    let mzSum = 0;
-    let total = 0;
-    let max = 0;
-    for (; i < BINS; i++) {
-      if (i > CENTER && i + 1 !== BINS && linI[i + 1]! > linI[i]!) break;
-      mzSum += linM[i]! * linI[i]!;
-      total += linI[i]!;
-      if (linI[i]! > max) max = linI[i]!;
-    }
-    pushCentroid(count, mzSum / total, max);
+    const max = emitCentroid(slot, count);
     count++;
-    // Keep the N_PEAKS largest intensities (for θ).
-    let pos = nBest < N_PEAKS_CONST ? nBest : N_PEAKS_CONST;
-    while (pos > 0 && best[pos - 1]! < max) pos--;
-    if (pos < N_PEAKS_CONST) {
-      const e = nBest < N_PEAKS_CONST ? nBest : N_PEAKS_CONST - 1;
-      for (let t = e; t > pos; t--) best[t] = best[t - 1]!;
-      best[pos] = max;
-      if (nBest < N_PEAKS_CONST) nBest++;
-    }
+    nBest = keepLargest(max, nBest);
   }
   return count;
 }

@@ -10,7 +10,7 @@
 //   * strings are built once per distinct ion, at the end, in first-use order.
 // The result equals buildIonTable per DB followed by the job's merge (targets of all DBs first seen first).
 
-import type { IonTable } from './ion-table.ts';
+import type { IonTable } from './ion-table-types.ts';
 import { decoyCandidates, makeTargetModifiers, sampleDecoyAdducts } from './decoys.ts';
 import { isNoopModifier } from './ions.ts';
 
@@ -394,50 +394,143 @@ class IonStore {
  * Modifiers must be valid (buildIonTable checks them); decoys are sampled per DB as METASPACE does.
  */
 export function buildMergedIonTables(formulaLists: readonly (readonly string[])[], params: IonJobParams): MergedIonTables {
-  const { chemMods, neutralLosses, adducts, polarity, decoySampleSize } = params;
+  const job = compileJob(formulaLists, params);
+  const store = new IonStore(expectedDistinctIons(formulaLists, job, params.decoySampleSize));
+  const cur = new Vec(job.symbols.names.length);
+  const resolver = new IonResolver(job, store, cur);
+  const tables: IonTable[] = [];
+  let fOffset = 0;
+  for (const formulas of formulaLists) {
+    tables.push(buildDbTable(job, formulas.length, fOffset, params, resolver, cur, store));
+    fOffset += formulas.length;
+  }
+  const ions = ionFormulaStrings(job, store, cur);
+  for (const t of tables) t.ions = ions;
+  return { tables, ions, isTarget: store.target.slice(0, store.n) };
+}
+
+/** Everything of a job that does not depend on the formula at hand: symbols, formulas and compiled modifiers. */
+interface CompiledJob {
+  symbols: Symbols;
+  base: BaseFormulas;
+  tms: ReturnType<typeof makeTargetModifiers>;
+  /** Chem mods and neutral losses, each with "none" ('') first; prefix p = chemMod (p / nNl) + neutral loss (p % nNl). */
+  cms: Steps[];
+  nls: Steps[];
+  /** Adduct index space: the target adducts, then the decoy candidates. */
+  ads: Steps[];
+  candidates: string[];
+  nNl: number;
+  nAd: number;
+  nPre: number;
+  nTm: number;
+}
+
+/** Step 1: reads every formula once and compiles every modifier into hashed (symbol, delta) steps. */
+function compileJob(formulaLists: readonly (readonly string[])[], params: IonJobParams): CompiledJob {
+  const { chemMods, neutralLosses, adducts } = params;
   const symbols = new Symbols();
   const base = new BaseFormulas(formulaLists, symbols);
   const tms = makeTargetModifiers(chemMods, neutralLosses, adducts);
   const cms = ['', ...chemMods].map((m) => compile(m, symbols));
   const nls = ['', ...neutralLosses].map((m) => compile(m, symbols));
   const candidates = decoyCandidates(adducts);
-  // adduct index space: the target adducts, then the decoy candidates
   const ads = [...adducts, ...candidates].map((m) => compile(m, symbols));
   for (const st of [...cms, ...nls, ...ads]) hashSteps(st, symbols);
   base.hashAll(symbols);
-  const nSym = symbols.names.length;
-  const nNl = nls.length;
-  const nAd = adducts.length;
-  const nPre = cms.length * nNl;
-  const nTm = tms.length;
+  return { symbols, base, tms, cms, nls, ads, candidates, nNl: nls.length, nAd: adducts.length, nPre: cms.length * nls.length, nTm: tms.length };
+}
 
-  const cur = new Vec(nSym);
-  const other = new Vec(nSym);
-  // Distinct ions are about a third of the slots in the Lithops configs (decoy adducts repeat within a
-  // formula's rows and formulas repeat across DBs); a wrong guess only costs a rehash or some memory.
+/**
+ * Distinct ions are about a third of the slots in the Lithops configs (decoy adducts repeat within a formula's
+ * rows and formulas repeat across DBs); a wrong guess only costs a rehash or some memory.
+ */
+function expectedDistinctIons(formulaLists: readonly (readonly string[])[], job: CompiledJob, decoySampleSize: number): number {
   let slots = 0;
-  for (const l of formulaLists) slots += l.length * tms.length * (1 + Math.min(decoySampleSize, candidates.length));
-  const store = new IonStore(Math.ceil(slots / 3));
+  for (const l of formulaLists) slots += l.length * job.tms.length * (1 + Math.min(decoySampleSize, job.candidates.length));
+  return Math.ceil(slots / 3);
+}
 
-  // Exact check of a hash hit: stored ion `id` rebuilt from its recipe, minus the current adduct, equals
-  // the current prefix vector.
-  let curAdduct: Steps = ads[0]!;
-  let curCanon = 0;
-  let curP = 0;
-  let curA = 0;
-  const same = (id: number): boolean => {
+/**
+ * Step 2 helper: the ion id of an adduct on the current prefix (the formula + chem mod + neutral loss loaded in
+ * `cur`), inserting the ion when it is new; -1 when the adduct would leave a negative count or no atom.
+ */
+class IonResolver {
+  private readonly other: Vec;
+  private readonly memoGen: Int32Array;
+  private readonly memoId: Int32Array;
+  private gen = 0;
+  // the recipe being looked up, for the exact check of a hash hit
+  private curAdduct: Steps;
+  private curCanon = 0;
+  private curP = 0;
+  private curA = 0;
+
+  constructor(
+    private readonly job: CompiledJob,
+    private readonly store: IonStore,
+    private readonly cur: Vec,
+  ) {
+    this.other = new Vec(job.symbols.names.length);
+    this.memoGen = new Int32Array(job.ads.length);
+    this.memoId = new Int32Array(job.ads.length);
+    this.curAdduct = job.ads[0]!;
+  }
+
+  /** A new prefix is loaded in `cur`: forget the memo. */
+  nextPrefix(): void {
+    this.gen++;
+  }
+
+  ionOf(gf: number, p: number, a: number, preH1: number, preH2: number, preAny: boolean, odd: boolean): number {
+    // the rows of one prefix draw the same decoy adducts again and again: answer those from a memo
+    if (this.memoGen[a] === this.gen) return this.memoId[a]!;
+    this.memoGen[a] = this.gen;
+    const id = this.ionOfUncached(gf, p, a, preH1, preH2, preAny, odd);
+    this.memoId[a] = id;
+    return id;
+  }
+
+  private ionOfUncached(gf: number, p: number, a: number, preH1: number, preH2: number, preAny: boolean, odd: boolean): number {
+    const cur = this.cur;
+    const st = this.job.ads[a]!;
+    let ok: boolean;
+    if (st.negFree && !odd) ok = preAny || st.anyPos;
+    else {
+      ok = applySteps(cur, st);
+      if (ok) {
+        ok = cur.anyPositive();
+        unapplySteps(cur, st);
+      }
+    }
+    if (!ok) return -1;
+    const h1 = (preH1 + st.h1) | 0;
+    const h2 = (preH2 + st.h2) | 0;
+    this.curAdduct = st;
+    this.curA = a;
+    this.curP = p;
+    this.curCanon = this.job.base.canon[gf]!;
+    const r = this.store.find(h1, h2, this.same);
+    return r >= 0 ? r : this.store.insert(-1 - r, gf, p, a, h1, h2);
+  }
+
+  /** Exact check of a hash hit: stored ion `id` rebuilt from its recipe, minus the current adduct, equals `cur`. */
+  private readonly same = (id: number): boolean => {
+    const { base, cms, nls, ads, nNl } = this.job;
+    const cur = this.cur;
+    const other = this.other;
     // most hits are the same recipe (a decoy adduct drawn again for another adduct of the prefix, or the
     // same formula in another DB): equal without rebuilding anything
     const r = id * 4;
-    const rec = store.rec;
-    if (rec[r + 2] === curA && rec[r + 1] === curP && base.canon[rec[r]!] === curCanon) return true;
+    const rec = this.store.rec;
+    if (rec[r + 2] === this.curA && rec[r + 1] === this.curP && base.canon[rec[r]!] === this.curCanon) return true;
     other.clear();
     base.load(rec[r]!, other);
     const p = rec[r + 1]!;
     addSteps(other, cms[(p / nNl) | 0]!, 1);
     addSteps(other, nls[p % nNl]!, 1);
     addSteps(other, ads[rec[r + 2]!]!, 1);
-    addSteps(other, curAdduct, -1);
+    addSteps(other, this.curAdduct, -1);
     for (let i = 0; i < other.nt; i++) {
       const s = other.touched[i]!;
       if (other.c[s] !== cur.c[s]) return false;
@@ -448,95 +541,65 @@ export function buildMergedIonTables(formulaLists: readonly (readonly string[])[
     }
     return true;
   };
+}
 
-  const memoGen = new Int32Array(ads.length);
-  const memoId = new Int32Array(ads.length);
-  let gen = 0;
-
-  const tables: IonTable[] = [];
-  let fOffset = 0;
-  for (const formulas of formulaLists) {
-    const nF = formulas.length;
-    const sample = sampleDecoyAdducts(nF, nTm, candidates, decoySampleSize);
-    const k = sample.k;
-    const picks = sample.picks;
-    const target = new Int32Array(nF * nTm).fill(-1);
-    const decoys = new Int32Array(nF * nTm * k).fill(-1);
-
-    // ion index of adduct `a` on the current prefix, or -1 when rejected
-    const ionOf = (gf: number, p: number, a: number, preH1: number, preH2: number, preAny: boolean, odd: boolean): number => {
-      // the rows of one prefix draw the same decoy adducts again and again: answer those from a memo
-      if (memoGen[a] === gen) return memoId[a]!;
-      memoGen[a] = gen;
-      const id = ionOfUncached(gf, p, a, preH1, preH2, preAny, odd);
-      memoId[a] = id;
-      return id;
-    };
-    const ionOfUncached = (gf: number, p: number, a: number, preH1: number, preH2: number, preAny: boolean, odd: boolean): number => {
-      const st = ads[a]!;
-      let ok: boolean;
-      if (st.negFree && !odd) ok = preAny || st.anyPos;
-      else {
-        ok = applySteps(cur, st);
-        if (ok) {
-          ok = cur.anyPositive();
-          unapplySteps(cur, st);
+/** Step 2: one DB's table: its seeded decoy sample, then target and decoy ion ids for every (formula, modifier). */
+function buildDbTable(
+  job: CompiledJob, nF: number, fOffset: number, params: IonJobParams, resolver: IonResolver, cur: Vec, store: IonStore,
+): IonTable {
+  const { base, cms, nls, nNl, nAd, nPre, nTm } = job;
+  const sample = sampleDecoyAdducts(nF, nTm, job.candidates, params.decoySampleSize);
+  const k = sample.k;
+  const picks = sample.picks;
+  const target = new Int32Array(nF * nTm).fill(-1);
+  const decoys = new Int32Array(nF * nTm * k).fill(-1);
+  for (let f = 0; f < nF; f++) {
+    const gf = fOffset + f;
+    const odd = base.odd[gf] === 1;
+    for (let p = 0; p < nPre; p++) {
+      cur.clear();
+      base.load(gf, cur);
+      const cm = cms[(p / nNl) | 0]!;
+      const nl = nls[p % nNl]!;
+      if (!applySteps(cur, cm) || !applySteps(cur, nl)) continue;
+      const preH1 = (base.h1[gf]! + cm.h1 + nl.h1) | 0;
+      const preH2 = (base.h2[gf]! + cm.h2 + nl.h2) | 0;
+      const preAny = cur.anyPositive();
+      resolver.nextPrefix();
+      for (let ai = 0; ai < nAd; ai++) {
+        const row = f * nTm + p * nAd + ai;
+        const t = resolver.ionOf(gf, p, ai, preH1, preH2, preAny, odd);
+        if (t >= 0) {
+          target[row] = t;
+          store.target[t] = 1;
         }
-      }
-      if (!ok) return -1;
-      const h1 = (preH1 + st.h1) | 0;
-      const h2 = (preH2 + st.h2) | 0;
-      curAdduct = st;
-      curA = a;
-      curP = p;
-      curCanon = base.canon[gf]!;
-      const r = store.find(h1, h2, same);
-      return r >= 0 ? r : store.insert(-1 - r, gf, p, a, h1, h2);
-    };
-
-    for (let f = 0; f < nF; f++) {
-      const gf = fOffset + f;
-      const odd = base.odd[gf] === 1;
-      for (let p = 0; p < nPre; p++) {
-        cur.clear();
-        base.load(gf, cur);
-        const cm = cms[(p / nNl) | 0]!;
-        const nl = nls[p % nNl]!;
-        if (!applySteps(cur, cm) || !applySteps(cur, nl)) continue;
-        const preH1 = (base.h1[gf]! + cm.h1 + nl.h1) | 0;
-        const preH2 = (base.h2[gf]! + cm.h2 + nl.h2) | 0;
-        const preAny = cur.anyPositive();
-        gen++;
-        for (let ai = 0; ai < nAd; ai++) {
-          const row = f * nTm + p * nAd + ai;
-          const t = ionOf(gf, p, ai, preH1, preH2, preAny, odd);
-          if (t >= 0) {
-            target[row] = t;
-            store.target[t] = 1;
-          }
-          const d0 = row * k;
-          for (let i = 0; i < k; i++) decoys[d0 + i] = ionOf(gf, p, nAd + picks[d0 + i]!, preH1, preH2, preAny, odd);
-        }
+        const d0 = row * k;
+        for (let i = 0; i < k; i++) decoys[d0 + i] = resolver.ionOf(gf, p, nAd + picks[d0 + i]!, preH1, preH2, preAny, odd);
       }
     }
-    tables.push(withLazyDecoyAdducts(
-      {
-        targetModifiers: tms.map(({ chemMod, neutralLoss, adduct }) => ({ chemMod, neutralLoss, adduct })),
-        ions: [],
-        ionIsTarget: new Uint8Array(0),
-        target,
-        decoys,
-        k,
-        polarity,
-      },
-      candidates,
-      picks,
-    ));
-    fOffset += nF;
   }
+  return withLazyDecoyAdducts(
+    {
+      targetModifiers: job.tms.map(({ chemMod, neutralLoss, adduct }) => ({ chemMod, neutralLoss, adduct })),
+      ions: [],
+      ionIsTarget: new Uint8Array(0),
+      target,
+      decoys,
+      k,
+      polarity: params.polarity,
+    },
+    job.candidates,
+    picks,
+  );
+}
 
-  // strings, once per distinct ion: written as ASCII into one buffer, decoded once and split (far cheaper
-  // than millions of small concatenations)
+/**
+ * Step 3: the formula string of every distinct ion (CHNOPS order), in id order. Written as ASCII into one
+ * buffer, decoded once and split (far cheaper than millions of small concatenations).
+ */
+function ionFormulaStrings(job: CompiledJob, store: IonStore, cur: Vec): string[] {
+  const { symbols, base, cms, nls, ads, nNl } = job;
+  const nSym = symbols.names.length;
   const rank = symbols.ranks();
   const nameBytes = symbols.names.map((nm) => Array.from(nm, (ch) => ch.charCodeAt(0)));
   const order = new Int32Array(nSym);
@@ -586,9 +649,7 @@ export function buildMergedIonTables(formulaLists: readonly (readonly string[])[
     }
     buf[o++] = 10;
   }
-  const ions = store.n === 0 ? [] : new TextDecoder('latin1').decode(buf.subarray(0, o - 1)).split('\n');
-  for (const t of tables) t.ions = ions;
-  return { tables, ions, isTarget: store.target.slice(0, store.n) };
+  return store.n === 0 ? [] : new TextDecoder('latin1').decode(buf.subarray(0, o - 1)).split('\n');
 }
 
 /**

@@ -15,22 +15,9 @@ export interface IonTableParams {
   decoySampleSize: number;
 }
 
-export interface IonTable {
-  targetModifiers: { chemMod: string; neutralLoss: string; adduct: string }[];
-  /** Unique ion formulas (CHNOPS order), targets and decoys, in first-use order. */
-  ions: string[];
-  /** 1 if the ion is the target ion of some (formula, target modifier). */
-  ionIsTarget: Uint8Array;
-  /** [formula * nTm + tm] → ion index, or -1 when the ion is impossible (rejected). */
-  target: Int32Array;
-  /** [(formula * nTm + tm) * k + i] → ion index of the i-th decoy, or -1 when rejected. */
-  decoys: Int32Array;
-  /** Same layout as `decoys`: the sampled decoy adduct (without the chem_mod/neutral-loss prefix). */
-  decoyAdducts: string[];
-  /** Decoy sample size actually used. */
-  k: number;
-  polarity: '+' | '-';
-}
+import type { IonTable } from './ion-table-types.ts';
+
+export type { IonTable };
 
 export class IonTableError extends Error {
   constructor(message: string) {

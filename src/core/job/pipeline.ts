@@ -1,35 +1,28 @@
-// The METASPACE v1 annotation pipeline as a sequence of explicit stages (cf. the engine's annotation_lithops):
+// The METASPACE annotation pipeline as a chain of stages (cf. the engine's annotation_lithops), one file each
+// under ./stages:
 //   ions (targets + seeded decoys per DB) → centroids (cached) → plan (group ions by the dataset segments
-//   their windows touch) → score (Executor.map over tasks) → FDR per DB and target modifier → result rows.
+//   their windows touch) → score (Executor.map over tasks) → rank (the version's scoring model) → fdr (the
+//   version's FDR method per DB and target modifier) → result rows.
 // Pure core: the executor decides where tasks run (inline, worker_threads, Web Workers, Lambda).
 import type { CentroidTable, DatasetMeta } from '../types.ts';
 import type { SegmentStore } from '../store.ts';
 import type { Executor } from './executor.ts';
-import { CancelledError } from './executor.ts';
-import type { AnnotationRow, JobParams, JobResult, StageStat } from './result.ts';
+import type { JobParams, JobResult } from './result.ts';
 import type { MolDb } from '../chem/moldb.ts';
-import { buildJobIonTables, type IonTable } from '../chem/ion-table.ts';
-import { computeCentroidTable, roundSigma, CENTROID_ALGORITHM_VERSION, type CentroidTableResult } from '../chem/centroids.ts';
-import { centroidCacheKey, type CentroidCache } from '../chem/centroid-cache.ts';
-import type { CentroidsTaskInput } from './tasks.ts';
-import { formatIon } from '../chem/ions.ts';
-import { fdrV1 } from '../score/fdr.ts';
+import type { IonTable } from '../chem/ion-table.ts';
+import type { CentroidCache } from '../chem/centroid-cache.ts';
 import type { ScoreResult } from '../score/score-ions.ts';
-import type { ScoreTaskInput } from './score-task.ts';
-import { planScoreTasks, type PlannedTask } from './plan.ts';
-import { Hasher } from '../hash.ts';
+import { fdrMethodFor, isAnalysisVersion, scoringModelFor, ANALYSIS_VERSIONS } from '../score/models/index.ts';
+import { StageRunner, type Progress, type StageCache } from './stages/run-stage.ts';
+import { ionsStage } from './stages/ions.ts';
+import { centroidsStage } from './stages/centroids.ts';
+import { planStage } from './stages/plan.ts';
+import { plannedIons, scoreStage } from './stages/score.ts';
+import { rankStage } from './stages/rank.ts';
+import { fdrStage, orderRows } from './stages/fdr.ts';
 
-export interface Progress {
-  stage: string;
-  done: number;
-  total: number;
-}
-
-/** Caches whole stage outputs by a key of their inputs (Node: files; page: IndexedDB). */
-export interface StageCache {
-  get(key: string): Promise<unknown | undefined>;
-  set(key: string, value: unknown): Promise<void>;
-}
+export type { Progress, StageCache };
+export { concatCentroidTables } from './stages/centroids.ts';
 
 export interface AnnotationOptions {
   store: SegmentStore;
@@ -56,96 +49,50 @@ export interface IonDetails {
   tables: IonTable[];
 }
 
-const NO_SCORE = Number.NaN;
-
 export async function runAnnotation(opts: AnnotationOptions): Promise<JobResult> {
   return (await runAnnotationDetailed(opts)).result;
 }
 
 export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ result: JobResult; details: IonDetails }> {
-  const { meta, params, signal } = opts;
+  const { meta, params, signal, executor } = opts;
   validateParams(params);
   if (opts.dbs.length === 0) throw new Error('no molecular database selected: choose at least one');
-  const stages: StageStat[] = [];
-  const progress = (stage: string, done: number, total: number) => opts.onProgress?.({ stage, done, total });
-  const check = () => {
-    if (signal?.aborted) throw new CancelledError();
-  };
-  const timed = async <T>(stage: string, f: () => Promise<T> | T, items?: (out: T) => number, unit?: string): Promise<T> => {
-    check();
-    progress(stage, 0, 1);
-    const t0 = now();
-    const out = await f();
-    stages.push({ stage, wallMs: now() - t0, items: items?.(out), unit });
-    check();
-    return out;
-  };
+  const model = scoringModelFor(params.analysisVersion);
+  const fdrMethod = fdrMethodFor(params.analysisVersion);
+  const run = new StageRunner(opts.onProgress, signal);
 
-  // 1. ions: targets and decoys per DB (decoy sampling is seeded per DB, as METASPACE does)
-  const { tables, ions, isTarget } = await timed(
-    'ions',
-    (): MergedIons =>
-      // one pass over all DBs with one de-duplicated ion list (no per-slot strings; see chem/ion-engine.ts)
-      buildJobIonTables(
-        opts.dbs.map((db) => db.formulas),
-        {
-          chemMods: params.chemMods,
-          neutralLosses: params.neutralLosses,
-          adducts: params.adducts,
-          polarity: params.polarity,
-          decoySampleSize: params.decoys,
-        },
-      ),
-    (o) => o.ions.length,
-    'ion formulas',
-  );
-  if (ions.length === 0) throw new Error('the databases and modifiers yield no ion formulas: check the formulas and adducts');
+  const { tables, ions, isTarget } = await run.run('ions', () => ionsStage(opts.dbs, params), (o) => o.ions.length, 'ion formulas');
 
-  // 2. centroids
   const charge = params.polarity === '+' ? 1 : -1;
-  const { table: centroids, errors: centroidErrors } = await timed(
+  const { table: centroids, errors: centroidErrors } = await run.run(
     'centroids',
-    () => centroidsStage(ions, charge, params.sigma, opts.executor, opts.centroidCache, signal, (d, t) => progress('centroids', d, t)),
+    () => centroidsStage({ ions, charge, sigma: params.sigma, executor, cache: opts.centroidCache, signal, onProgress: (d, t) => run.progress('centroids', d, t) }),
     () => ions.length,
     'ion formulas',
   );
 
-  // 3. plan: ions with a peak inside the dataset's m/z range, grouped by the segments their windows touch
-  const tasks: PlannedTask[] = await timed(
+  const tasks = await run.run(
     'plan',
-    () => planScoreTasks(centroids, meta, opts.mask, params.ppm, isTarget, opts.maxIonsPerTask ?? defaultTaskSize(ions.length, opts.executor.concurrency)),
+    () => planStage({ centroids, meta, mask: opts.mask, ppm: params.ppm, isTarget, maxIonsPerTask: opts.maxIonsPerTask, workers: executor.concurrency }),
     (t) => t.length,
     'tasks',
   );
 
-  // 4. score (cached by dataset + ions + centroids + ppm)
-  const scoreKey = new Hasher().string('score-v1').string(meta.id).string(String(meta.totalPeaks)).typed(centroids.mzs).typed(centroids.ints).typed(isTarget).number(params.ppm).hex();
-  const scores = await timed(
+  const scores = await run.run(
     'score',
-    async (): Promise<ScoreResult> => {
-      const cached = (await opts.stageCache?.get(scoreKey)) as ScoreResult | undefined;
-      if (cached && cached.n === ions.length) return cached;
-      let done = 0;
-      const total = tasks.length;
-      progress('score', 0, total);
-      const outputs = await opts.executor.map<ScoreTaskInput, ScoreResult>('score', tasks.map((t) => t.input), {
-        signal,
-        onProgress: (d) => {
-          done = d;
-          progress('score', done, total);
-        },
-      });
-      const merged = mergeScores(ions.length, tasks.map((t) => t.ions), outputs);
-      await opts.stageCache?.set(scoreKey, merged);
-      return merged;
-    },
-    () => tasks.reduce((s, t) => s + t.ions.length, 0),
+    () => scoreStage({ nIons: ions.length, tasks, meta, centroids, isTarget, ppm: params.ppm, executor, cache: opts.stageCache, signal, onProgress: (d, t) => run.progress('score', d, t) }),
+    () => plannedIons(tasks),
     'ions',
   );
 
-  // 5. FDR per DB and target modifier, 6. result rows
-  const rows = await timed('fdr', () => buildRows(opts.dbs, tables, ions, centroids, scores, params), (r) => r.length, 'rows');
-  rows.sort((a, b) => a.fdr - b.fdr || b.msm - a.msm);
+  // rank and FDR share the 'fdr' stage stat (the UI and the bench read these stage names)
+  const rows = await run.run(
+    'fdr',
+    () => fdrStage({ dbs: opts.dbs, tables, ions, centroids, scores, ranked: rankStage(model, scores), method: fdrMethod, polarity: params.polarity }),
+    (r) => r.length,
+    'rows',
+  );
+  orderRows(rows);
 
   const nDecoys = ions.length - isTarget.reduce((s, v) => s + v, 0);
   const result: JobResult = {
@@ -156,55 +103,17 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
     createdAt: new Date().toISOString(),
     rows,
     stats: {
-      stages,
+      stages: run.stats,
       ionFormulas: ions.length,
       targets: ions.length - nDecoys,
       decoys: nDecoys,
       scored: scores.scored.reduce((s, v) => s + v, 0),
       annotatedAt10: rows.filter((r) => r.fdr <= 0.1).length,
-      executor: opts.executor.name,
-      workers: opts.executor.concurrency,
+      executor: executor.name,
+      workers: executor.concurrency,
     },
   };
   return { result, details: { ions, isTarget, centroids, centroidErrors, scores, tables } };
-}
-
-/** Isotope centroids of every ion formula: from the cache, else computed in chunks on the executor. */
-async function centroidsStage(
-  ions: string[],
-  charge: 1 | -1,
-  sigma: number,
-  executor: Executor,
-  cache: CentroidCache | undefined,
-  signal: AbortSignal | undefined,
-  onProgress: (done: number, total: number) => void,
-): Promise<CentroidTableResult> {
-  const key = centroidCacheKey(ions, charge, roundSigma(sigma), CENTROID_ALGORITHM_VERSION);
-  const hit = await cache?.get(key);
-  if (hit && hit.table.n === ions.length && hit.ionFormulas.every((f, i) => f === ions[i])) return { table: hit.table, errors: hit.errors };
-  const chunk = Math.max(1000, Math.ceil(ions.length / (executor.concurrency * 6)));
-  const inputs: CentroidsTaskInput[] = [];
-  for (let i = 0; i < ions.length; i += chunk) inputs.push({ ions: ions.slice(i, i + chunk), charge, sigma });
-  const parts = inputs.length === 1 ? [computeCentroidTable(ions, charge, sigma)] : await executor.map<CentroidsTaskInput, CentroidTableResult>('centroids', inputs, { signal, onProgress });
-  const merged = concatCentroidTables(parts);
-  await cache?.set(key, { ionFormulas: ions, table: merged.table, errors: merged.errors });
-  return merged;
-}
-
-/** Concatenates chunk results in order (no argument spreading: a DB can give millions of ions). */
-export function concatCentroidTables(parts: CentroidTableResult[]): CentroidTableResult {
-  const n = parts.reduce((s, p) => s + p.table.n, 0);
-  const table: CentroidTable = { n, mzs: new Float64Array(n * 4), ints: new Float64Array(n * 4), nPeaks: new Uint8Array(n) };
-  const errors = new Array<string | null>(n);
-  let o = 0;
-  for (const p of parts) {
-    table.mzs.set(p.table.mzs, o * 4);
-    table.ints.set(p.table.ints, o * 4);
-    table.nPeaks.set(p.table.nPeaks, o);
-    for (let i = 0; i < p.table.n; i++) errors[o + i] = p.errors[i] ?? null;
-    o += p.table.n;
-  }
-  return { table, errors };
 }
 
 export function validateParams(p: JobParams): void {
@@ -214,135 +123,8 @@ export function validateParams(p: JobParams): void {
   if (!Number.isInteger(p.decoys) || p.decoys < 1 || p.decoys > 80) bad.push(`decoys must be a whole number from 1 to 80 (got ${p.decoys})`);
   if (p.polarity !== '+' && p.polarity !== '-') bad.push(`polarity must be '+' or '-' (got ${JSON.stringify(p.polarity)})`);
   if (!Array.isArray(p.adducts) || p.adducts.length === 0) bad.push('at least one adduct is needed (e.g. +H,+Na,+K or -H,+Cl)');
-  if (bad.length) throw new Error(`invalid job parameters: ${bad.join('; ')}`);
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-interface MergedIons {
-  tables: IonTable[];
-  ions: string[];
-  isTarget: Uint8Array;
-}
-
-function defaultTaskSize(nIons: number, workers: number): number {
-  // enough tasks for load balancing and progress, few enough that segment loading stays amortised
-  return Math.max(500, Math.min(20_000, Math.ceil(nIons / (workers * 8))));
-}
-
-function mergeScores(n: number, groups: Int32Array[], outputs: ScoreResult[]): ScoreResult {
-  const r: ScoreResult = {
-    n,
-    msm: new Float32Array(n).fill(NO_SCORE),
-    msm64: new Float64Array(n).fill(NO_SCORE),
-    chaos: new Float64Array(n).fill(NO_SCORE),
-    spatial: new Float64Array(n).fill(NO_SCORE),
-    spectral: new Float64Array(n).fill(NO_SCORE),
-    mzErrAbs: new Float64Array(n).fill(NO_SCORE),
-    mzErrRel: new Float64Array(n).fill(NO_SCORE),
-    totalInt: new Float64Array(n * 4),
-    minInt: new Float64Array(n * 4),
-    maxInt: new Float64Array(n * 4),
-    nPx: new Uint32Array(n * 4),
-    scored: new Uint8Array(n),
-  };
-  groups.forEach((ids, t) => {
-    const o = outputs[t];
-    ids.forEach((g, j) => {
-      r.scored[g] = o.scored[j];
-      if (!o.scored[j]) return;
-      r.msm[g] = o.msm[j];
-      r.msm64![g] = o.msm64 ? o.msm64[j] : o.msm[j];
-      r.chaos[g] = o.chaos[j];
-      r.spatial[g] = o.spatial[j];
-      r.spectral[g] = o.spectral[j];
-      r.mzErrAbs[g] = o.mzErrAbs[j];
-      r.mzErrRel[g] = o.mzErrRel[j];
-      for (let k = 0; k < 4; k++) {
-        r.totalInt[g * 4 + k] = o.totalInt[j * 4 + k];
-        r.minInt[g * 4 + k] = o.minInt[j * 4 + k];
-        r.maxInt[g * 4 + k] = o.maxInt[j * 4 + k];
-        r.nPx[g * 4 + k] = o.nPx[j * 4 + k];
-      }
-    });
-  });
-  return r;
-}
-
-function buildRows(
-  dbs: MolDb[],
-  tables: IonTable[],
-  ions: string[],
-  centroids: CentroidTable,
-  s: ScoreResult,
-  params: JobParams,
-): AnnotationRow[] {
-  const rows: AnnotationRow[] = [];
-  // FDR ranks the float64 product, as METASPACE does before it stores msm as float32
-  const msm64 = s.msm64 ?? Float64Array.from(s.msm);
-  const msmOf = (ion: number) => (ion >= 0 && s.scored[ion] ? msm64[ion] : NO_SCORE);
-  dbs.forEach((db, d) => {
-    const t = tables[d];
-    const nF = db.formulas.length;
-    const nTm = t.targetModifiers.length;
-    const molecules = groupMolecules(db);
-    for (let tm = 0; tm < nTm; tm++) {
-      const targetMsm = new Float64Array(nF);
-      const decoyMsm: Float64Array[] = [];
-      for (let i = 0; i < t.k; i++) decoyMsm.push(new Float64Array(nF));
-      for (let f = 0; f < nF; f++) {
-        const row = f * nTm + tm;
-        targetMsm[f] = msmOf(t.target[row]);
-        for (let i = 0; i < t.k; i++) decoyMsm[i][f] = msmOf(t.decoys[row * t.k + i]);
-      }
-      const fdr = fdrV1(targetMsm, decoyMsm);
-      const mod = t.targetModifiers[tm];
-      for (let f = 0; f < nF; f++) {
-        const ion = t.target[f * nTm + tm];
-        if (ion < 0 || !(targetMsm[f] > 0)) continue;
-        const msm = s.msm[ion];
-        const c = ion * 4;
-        rows.push({
-          formula: db.formulas[f],
-          chemMod: mod.chemMod,
-          neutralLoss: mod.neutralLoss,
-          adduct: mod.adduct,
-          ionFormula: ions[ion],
-          ion: formatIon(db.formulas[f], mod.chemMod, mod.neutralLoss, mod.adduct, params.polarity),
-          mz: centroids.mzs[c],
-          msm,
-          fdr: fdr.fdr[f],
-          fdrRaw: fdr.fdrMonotone[f],
-          chaos: s.chaos[ion],
-          spatial: s.spatial[ion],
-          spectral: s.spectral[ion],
-          mzErrAbs: s.mzErrAbs[ion],
-          mzErrRel: s.mzErrRel[ion],
-          database: db.name,
-          moleculeIds: molecules.ids[f] ?? [],
-          moleculeNames: molecules.names[f] ?? [],
-          centroidMzs: Array.from(centroids.mzs.subarray(c, c + 4)),
-          centroidInts: Array.from(centroids.ints.subarray(c, c + 4)),
-          totalInt: Array.from(s.totalInt.subarray(c, c + 4)),
-          maxInt: Array.from(s.maxInt.subarray(c, c + 4)),
-          nPx: Array.from(s.nPx.subarray(c, c + 4)),
-        });
-      }
-    }
-  });
-  return rows;
-}
-
-function groupMolecules(db: MolDb): { ids: string[][]; names: string[][] } {
-  const ids: string[][] = [];
-  const names: string[][] = [];
-  const m = db.molecules;
-  for (let i = 0; i < m.formulaIndex.length; i++) {
-    const f = m.formulaIndex[i];
-    (ids[f] ??= []).push(m.ids[i]);
-    (names[f] ??= []).push(m.names[i]);
+  if (!isAnalysisVersion(p.analysisVersion)) {
+    bad.push(`analysisVersion ${JSON.stringify(p.analysisVersion)} is not available (available: ${ANALYSIS_VERSIONS.map((a) => a.version).join(', ')})`);
   }
-  return { ids, names };
+  if (bad.length) throw new Error(`invalid job parameters: ${bad.join('; ')}`);
 }

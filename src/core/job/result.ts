@@ -1,5 +1,8 @@
 // The result model of an annotation job: what the table, viewer, CSV export and result bundle show.
 // One object per annotation row is fine here (hundreds to thousands of rows, never per peak).
+import type { AnalysisVersion } from '../score/models/index.ts';
+
+export type { AnalysisVersion };
 
 export interface JobParams {
   /** Molecular database ids/names used, in order. */
@@ -13,7 +16,8 @@ export interface JobParams {
   ppm: number;
   /** Decoy sample size (1–80, METASPACE default 20). */
   decoys: number;
-  analysisVersion: 1;
+  /** METASPACE analysis_version: picks the scoring model and FDR method (score/models/index.ts). */
+  analysisVersion: AnalysisVersion;
 }
 
 export interface AnnotationRow {

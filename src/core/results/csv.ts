@@ -1,0 +1,82 @@
+// The one results-CSV writer, for the page's "Export CSV" and the CLI's results.csv.
+// Column order (docs/results-csv.md): METASPACE's annotation-table export columns first, with METASPACE's names
+// and order, so a sheet or script made for a METASPACE export reads ours; then imzlens' own columns (snake_case,
+// lists joined with '|', all 4 isotope slots). Values METASPACE has but imzlens does not have (lab group,
+// isotope-image minimum) are left empty, as METASPACE leaves null cells empty. datasetId is empty too: imzlens'
+// dataset ids depend on where the dataset is stored (local store or cloud ingest), and results.csv must be the
+// same whichever way the job ran (the page export's comment lines still name the id).
+import Papa from 'papaparse';
+import type { AnnotationRow, JobResult } from '../job/result.ts';
+import { mzErrorPpm } from '../view/table.ts';
+
+/** METASPACE's annotation export columns (webapp annotation table, chem_mods and neutral_losses enabled). */
+export const METASPACE_COLUMNS = [
+  'group', 'datasetName', 'datasetId', 'formula', 'adduct', 'chemMod', 'neutralLoss', 'ion', 'mz', 'msm', 'fdr',
+  'rhoSpatial', 'rhoSpectral', 'rhoChaos', 'moleculeNames', 'moleculeIds', 'minIntensity', 'maxIntensity', 'totalIntensity',
+] as const;
+
+/** imzlens' own columns after METASPACE's. */
+export const IMZLENS_COLUMNS = [
+  'ion_formula', 'database', 'fdr_continuous', 'mz_err_abs', 'mz_err_rel', 'mz_err_ppm',
+  'molecule_ids', 'molecule_names', 'total_iso_ints', 'max_iso_ints',
+] as const;
+
+export const RESULTS_CSV_COLUMNS: readonly string[] = [...METASPACE_COLUMNS, ...IMZLENS_COLUMNS];
+
+/** Comment lines on top of a page export: when and from what the table was made (METASPACE's export has them too). */
+export interface CsvHeaderInfo {
+  /** Export time (ISO string). */
+  exportedAt: string;
+  /** Page URL (a share link to the same view), optional. */
+  url?: string;
+  /** Human description of the active filters, optional. */
+  filters?: string;
+}
+
+type Cell = string | number;
+
+/** A number, or an empty cell where it is missing (NaN/±Infinity), as METASPACE writes nulls. */
+const num = (x: number | undefined): Cell => (x !== undefined && Number.isFinite(x) ? x : '');
+
+/** METASPACE's list cells: items joined with ', ', and ', ' inside an item shortened to ',' so it splits back. */
+const metaspaceList = (items: readonly string[]): string => items.map((s) => s.replace(/, +/g, ',')).join(', ');
+
+function rowCells(result: JobResult, r: AnnotationRow): Cell[] {
+  return [
+    // METASPACE
+    '', result.datasetName, '', r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, num(r.mz), num(r.msm), num(r.fdr),
+    num(r.spatial), num(r.spectral), num(r.chaos), metaspaceList(r.moleculeNames), metaspaceList(r.moleculeIds),
+    '', num(r.maxInt[0]), num(r.totalInt[0]),
+    // imzlens
+    r.ionFormula, r.database, num(r.fdrRaw), num(r.mzErrAbs), num(r.mzErrRel), num(mzErrorPpm(r)),
+    r.moleculeIds.join('|'), r.moleculeNames.join('|'), r.totalInt.join('|'), r.maxInt.join('|'),
+  ];
+}
+
+function commentLines(result: JobResult, rows: readonly AnnotationRow[], info: CsvHeaderInfo): string[] {
+  const p = result.params;
+  const lines = [
+    `# imzlens annotations (METASPACE analysis_version ${p.analysisVersion})`,
+    `# exported: ${info.exportedAt}`,
+    `# dataset: ${result.datasetName} (${result.datasetId})`,
+    `# job created: ${result.createdAt}`,
+    `# databases: ${p.databases.join('; ')}`,
+    `# polarity: ${p.polarity}; adducts: ${p.adducts.join(' ')}; neutral losses: ${p.neutralLosses.join(' ') || 'none'}; chem mods: ${p.chemMods.join(' ') || 'none'}`,
+    `# isocalc_sigma: ${p.sigma}; ppm: ${p.ppm}; decoys: ${p.decoys}`,
+  ];
+  if (info.filters) lines.push(`# filters: ${info.filters}`);
+  if (info.url) lines.push(`# url: ${info.url}`);
+  lines.push(`# rows: ${rows.length} of ${result.rows.length}`);
+  return lines;
+}
+
+/**
+ * The CSV text of `rows` (default: all rows of `result`, in the order given). With `header`, '#' comment lines
+ * record the export time, dataset and parameters first (the page's export); without, the file starts with the
+ * column names (the CLI's results.csv, byte-identical between runs of the same job).
+ */
+export function resultsCsv(result: JobResult, rows: readonly AnnotationRow[] = result.rows, header?: CsvHeaderInfo): string {
+  const table = Papa.unparse({ fields: [...RESULTS_CSV_COLUMNS], data: rows.map((r) => rowCells(result, r)) }, { newline: '\n' });
+  const comments = header ? commentLines(result, rows, header).join('\n') + '\n' : '';
+  return `${comments}${table}\n`;
+}

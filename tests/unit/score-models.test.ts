@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, fdrMethodFor, isAnalysisVersion, scoringModelFor, UnknownAnalysisVersionError } from '../../src/core/score/models/index.ts';
+import { fdrV1 } from '../../src/core/score/fdr.ts';
+import { validateParams } from '../../src/core/job/pipeline.ts';
+import { mergeScores } from '../../src/core/job/stages/score.ts';
+import { rankStage } from '../../src/core/job/stages/rank.ts';
+import type { ScoreResult } from '../../src/core/score/score-ions.ts';
+import type { JobParams } from '../../src/core/job/result.ts';
+
+function task(msm64: number[], scored: number[]): ScoreResult {
+  const n = msm64.length;
+  return {
+    n,
+    msm: Float32Array.from(msm64),
+    msm64: Float64Array.from(msm64),
+    chaos: new Float64Array(n).fill(0.9),
+    spatial: new Float64Array(n).fill(0.8),
+    spectral: new Float64Array(n).fill(0.7),
+    mzErrAbs: new Float64Array(n),
+    mzErrRel: new Float64Array(n),
+    totalInt: new Float64Array(n * 4),
+    minInt: new Float64Array(n * 4),
+    maxInt: new Float64Array(n * 4),
+    nPx: new Uint32Array(n * 4),
+    scored: Uint8Array.from(scored),
+  };
+}
+
+describe('scoring-model registry', () => {
+  it('has v1 = msm-v1 with a label, and it is the default', () => {
+    expect(ANALYSIS_VERSIONS.map((a) => [a.version, a.id])).toEqual([[1, 'msm-v1']]);
+    expect(ANALYSIS_VERSIONS[0].label).toMatch(/MSM/);
+    expect(DEFAULT_ANALYSIS_VERSION).toBe(1);
+    expect(scoringModelFor(1).id).toBe('msm-v1');
+    expect(fdrMethodFor(1).id).toBe('fdr-v1');
+    expect(isAnalysisVersion(1)).toBe(true);
+    expect(isAnalysisVersion(3)).toBe(false);
+  });
+
+  it('an unknown version gives a clear error naming the versions that exist', () => {
+    expect(() => scoringModelFor(3)).toThrow(UnknownAnalysisVersionError);
+    expect(() => scoringModelFor(3)).toThrow(/unknown analysis version 3: this build has 1 \(msm-v1\)/);
+    expect(() => fdrMethodFor(2)).toThrow(/unknown analysis version 2/);
+    const p = { databases: ['db'], adducts: ['+H'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.000619, ppm: 3, decoys: 20, analysisVersion: 3 };
+    expect(() => validateParams(p as unknown as JobParams)).toThrow(/analysisVersion 3 is not available \(available: 1\)/);
+  });
+
+  it('v1 ranks the float64 msm of scored ions (NaN otherwise) and shows the float32 msm', () => {
+    // a product whose float32 rounding differs from its float64 value: FDR must rank the float64 one
+    const x = 0.9 * 0.8 * 0.7000001;
+    const merged = mergeScores(4, [Int32Array.from([2, 0]), Int32Array.from([3])], [task([x, 0.5], [1, 1]), task([0.25], [0])]);
+    const { rank, shown } = rankStage(scoringModelFor(1), merged);
+    expect(Array.from(rank)).toEqual([0.5, Number.NaN, x, Number.NaN]);
+    expect(rank[2]).not.toBe(Math.fround(x));
+    expect(shown).toBe(merged.msm);
+    expect(shown[2]).toBe(Math.fround(x));
+  });
+
+  it('v1 FDR method is fdrV1', () => {
+    const t = Float64Array.from([0.9, 0.5, 0.1, Number.NaN]);
+    const d = [Float64Array.from([0.6, 0.2, 0, 0.3]), Float64Array.from([0.05, 0.95, Number.NaN, 0.4])];
+    expect(fdrMethodFor(1).estimate(t, d)).toEqual(fdrV1(t, d));
+  });
+});
+
+describe('the registry v1 model on the reference fixture job', () => {
+  it('reproduces the pipeline: ranks the float64 msm, shows the float32 msm, same rows and FDR', { timeout: 300_000 }, async () => {
+    const { loadFixtureJob } = await import('../helpers/fixture-job.ts');
+    const { runAnnotationDetailed } = await import('../../src/core/job/pipeline.ts');
+    const { InlineExecutor } = await import('../../src/core/job/inline-executor.ts');
+    const { fdrStage, orderRows } = await import('../../src/core/job/stages/fdr.ts');
+    const { ds, db, params } = await loadFixtureJob();
+    const { result, details } = await runAnnotationDetailed({ store: ds.store, meta: ds.meta, mask: ds.mask, dbs: [db], params, executor: new InlineExecutor(ds.store) });
+    const s = details.scores;
+    const ranked = rankStage(scoringModelFor(params.analysisVersion), s);
+    let scored = 0;
+    for (let i = 0; i < s.n; i++) {
+      if (!s.scored[i]) {
+        expect(ranked.rank[i]).toBeNaN();
+        continue;
+      }
+      scored++;
+      expect(ranked.rank[i]).toBe(s.msm64![i]);
+      expect(ranked.shown[i]).toBe(s.msm[i]);
+    }
+    expect(scored).toBeGreaterThan(5000);
+    const rows = orderRows(fdrStage({
+      dbs: [db], tables: details.tables, ions: details.ions, centroids: details.centroids, scores: s, ranked,
+      method: fdrMethodFor(params.analysisVersion), polarity: params.polarity,
+    }));
+    expect(rows).toEqual(result.rows);
+    expect(rows.length).toBeGreaterThan(50);
+  });
+});
