@@ -2,7 +2,7 @@
 // user's AWS Lambda), deleting, the selected dataset, the open-data panel's messages and the datasets' notes.
 import type { DatasetMeta } from '../../core/types.ts';
 import { currentCloudConfig, ingestPairInCloud } from '../services/cloud-datasets.ts';
-import { cleanIncomplete, deleteDataset, ingest, listDatasets, storageEstimate, type IngestHandle, type IngestStatus } from '../services/datasets.ts';
+import { cleanIncomplete, deleteDataset, ingest as ingestInBrowser, listDatasets, storageEstimate, type IngestHandle, type IngestStatus } from '../services/datasets.ts';
 import type { FilePair } from '../services/pairing.ts';
 import { getStore } from '../services/store.ts';
 import type { AppState } from './app.svelte.ts';
@@ -73,7 +73,7 @@ export class LibraryState {
     this.ingestName = name;
     this.ingestStatus = null;
     try {
-      this.ingestHandle = start ? start((s) => (this.ingestStatus = s)) : ingest({ name, imzml, ibd }, (s) => (this.ingestStatus = s));
+      this.ingestHandle = start ? start((s) => (this.ingestStatus = s)) : ingestInBrowser({ name, imzml, ibd }, (s) => (this.ingestStatus = s));
       const m = await this.ingestHandle.done;
       await this.refresh();
       return m;
