@@ -1,0 +1,171 @@
+// Annotation jobs of the selected dataset: the list, the result on screen (from IndexedDB or a shared bundle),
+// running and cancelling a job with per-stage progress, the table's rows (filters, sort, comparison with a CSV),
+// the selected row, and the CSV export.
+import { untrack } from 'svelte';
+import { CancelledError } from '../../core/job/executor.ts';
+import type { AnnotationRow, JobParams, JobResult } from '../../core/job/result.ts';
+import type { DatasetMeta } from '../../core/types.ts';
+import { applyAgreement, type Agreement, type AgreementFilter } from '../../core/view/agreement.ts';
+import { resultsCsv } from '../../core/results/csv.ts';
+import { describeFilters, filterRows, sortRows } from '../../core/view/table.ts';
+import { getJob, listJobs, runJob, type JobRunRequest, type JobSummary, type SelectedDb } from '../services/jobs.ts';
+import { loadBundledDb } from '../services/moldbs.ts';
+import type { StageProgress } from '../types.ts';
+import { downloadBlob } from '../viewer/png-export.ts';
+import type { AppState } from './app.svelte.ts';
+
+/** A row's id in the URL and across re-sorts: ion + database (unique within a job). */
+export const rowId = (r: AnnotationRow) => `${r.ion}|${r.database}`;
+
+export class JobState {
+  private readonly app: AppState;
+  /** Jobs of the selected dataset, newest first. */
+  jobs = $state.raw<JobSummary[]>([]);
+  result = $state.raw<JobResult | null>(null);
+  /** Job key of `result` (plain field: only compared, never rendered). */
+  private resultKey = '';
+  busy = $state(false);
+  stages = $state<StageProgress[]>([]);
+  private ctrl: AbortController | null = null;
+  message = $state('');
+  /** A loaded comparison CSV (per job, memory only, not in the URL) can filter/sort the rows by agreement. */
+  agreement = $state.raw<Agreement | null>(null);
+  agreementView = $state<{ show: AgreementFilter; sort: boolean | null }>({ show: 'all', sort: null });
+  /** The table's rows: filtered, sorted, then by agreement. */
+  readonly filtered = $derived(this.rows());
+  readonly selectedIndex = $derived(this.indexOfSelected());
+  readonly selectedRow = $derived(this.selectedIndex >= 0 ? this.filtered[this.selectedIndex] : null);
+  readonly dbNames = $derived(this.result ? [...new Set(this.result.rows.map((r) => r.database))] : []);
+  readonly adductNames = $derived(this.result ? [...new Set(this.result.rows.map((r) => r.adduct))] : []);
+
+  constructor(app: AppState) {
+    this.app = app;
+  }
+
+  private rows(): AnnotationRow[] {
+    const view = this.app.view;
+    return this.result ? applyAgreement(sortRows(filterRows(this.result.rows, view.filters), view.sort), this.agreement, this.agreementView) : [];
+  }
+
+  private indexOfSelected(): number {
+    const ion = this.app.view.ion;
+    return ion ? this.filtered.findIndex((r) => rowId(r) === ion) : -1;
+  }
+
+  /** Dataset changed → its jobs (the newest one opens when the URL names none). */
+  followDataset(): void {
+    $effect(() => {
+      const m = this.app.library.meta;
+      const { share, view } = this.app;
+      this.jobs = [];
+      if (share.bundle || !m || share.fromLink) return;
+      listJobs(m.id).then((j) => {
+        if (view.dataset !== m.id) return;
+        this.jobs = j;
+        if (!untrack(() => view.job) && j.length) view.job = j[0].key;
+      }).catch(() => {});
+    });
+  }
+
+  /** Job changed → its result (from IndexedDB). */
+  followJob(): void {
+    $effect(() => {
+      if (this.app.share.bundle) return; // the result is the bundle's
+      const view = this.app.view;
+      const key = view.job;
+      if (!key) { this.result = null; return; }
+      if (untrack(() => this.result) && this.resultKey === key) return;
+      getJob(key).then((r) => {
+        if (view.job !== key) return;
+        this.result = r ?? null;
+        this.resultKey = key;
+        if (!r) this.message = 'The job in the link is not in this browser any more; run it again.';
+      }).catch((e: Error) => (this.message = e.message));
+    });
+  }
+
+  /** The selection defaults to the best row of a fresh result. */
+  followRows(): void {
+    $effect(() => {
+      const view = this.app.view;
+      if (this.filtered.length && this.selectedIndex < 0 && untrack(() => !view.ion || !this.result!.rows.some((r) => rowId(r) === view.ion))) {
+        view.ion = rowId(this.filtered[0]);
+      }
+    });
+  }
+
+  /** Shows a result that is not a stored job (a shared bundle's). */
+  showResult(r: JobResult): void {
+    this.result = r;
+    this.resultKey = '';
+  }
+
+  open(key: string): void {
+    this.app.view.job = key;
+    this.app.view.ion = null;
+  }
+
+  selectRow(i: number): void {
+    this.app.view.ion = rowId(this.filtered[i]);
+  }
+
+  private trackProgress(p: { stage: string; done: number; total: number }): void {
+    const t = performance.now();
+    const cur = this.stages.find((s) => s.stage === p.stage);
+    if (cur) { cur.done = p.done; cur.total = p.total; return; }
+    for (const s of this.stages) if (s.finishedAt == null) s.finishedAt = t;
+    this.stages.push({ stage: p.stage, done: p.done, total: p.total, startedAt: t, finishedAt: null });
+  }
+
+  async start(m: DatasetMeta, dbs: SelectedDb[], params: JobParams, place: Pick<JobRunRequest, 'cloud' | 'placeChosen'> = { placeChosen: false }): Promise<void> {
+    const view = this.app.view;
+    this.busy = true;
+    this.message = '';
+    this.stages = [];
+    const ctrl = (this.ctrl = new AbortController());
+    try {
+      const { key, result: r, cached } = await runJob({ meta: m, dbs, params, onProgress: (p) => this.trackProgress(p), signal: ctrl.signal, cloud: place.cloud, placeChosen: place.placeChosen });
+      const t = performance.now();
+      for (const s of this.stages) if (s.finishedAt == null) s.finishedAt = t;
+      this.resultKey = key;
+      this.result = r;
+      view.job = key;
+      view.ion = null;
+      if (cached) this.message = 'Same dataset, databases and parameters as an earlier job: reopened its result.';
+      this.jobs = await listJobs(m.id);
+    } catch (e) {
+      this.message = e instanceof CancelledError || /cancel/i.test((e as Error).message) ? 'Job cancelled.' : `Job failed: ${(e as Error).message}`;
+    } finally {
+      // a failed or cancelled job stops the timer of the stage it was in
+      const t = performance.now();
+      for (const s of this.stages) if (s.finishedAt == null) { s.finishedAt = t; s.stopped = true; }
+      this.busy = false;
+      this.ctrl = null;
+    }
+  }
+
+  /** The job form's request: resolve the bundled databases, then start. */
+  async run(req: JobRunRequest): Promise<void> {
+    const meta = this.app.library.meta;
+    if (!meta) return;
+    try {
+      const dbs: SelectedDb[] = [];
+      for (const b of req.bundled) dbs.push({ id: b.id, db: await loadBundledDb(b) });
+      await this.start(meta, [...dbs, ...req.uploads], req.params, req);
+    } catch (e) {
+      this.message = `Job failed: ${(e as Error).message}`;
+    }
+  }
+
+  cancel(): void {
+    this.ctrl?.abort();
+  }
+
+  /** The table's CSV: the rows shown, with the parameters, filters and page address in its header. */
+  exportCsv(): void {
+    const result = this.result;
+    if (!result) return;
+    const text = resultsCsv(result, this.filtered, { exportedAt: new Date().toISOString(), url: location.href, filters: describeFilters(this.app.view.filters) });
+    downloadBlob(new Blob([text], { type: 'text/csv' }), `${result.datasetName}_annotations.csv`);
+  }
+}

@@ -1,0 +1,119 @@
+// The dataset library: the datasets in this browser, storage use, ingesting new pairs (files, URLs, or in the
+// user's AWS Lambda), deleting, the selected dataset, the open-data panel's messages and the datasets' notes.
+import type { DatasetMeta } from '../../core/types.ts';
+import { currentCloudConfig, ingestPairInCloud } from '../services/cloud-datasets.ts';
+import { cleanIncomplete, deleteDataset, ingest as ingestInBrowser, listDatasets, storageEstimate, type IngestHandle, type IngestStatus } from '../services/datasets.ts';
+import type { FilePair } from '../services/pairing.ts';
+import { getStore } from '../services/store.ts';
+import type { AppState } from './app.svelte.ts';
+
+const NOTES_KEY = 'imzlens-notes';
+type Source = File | { url: string };
+
+export class LibraryState {
+  private readonly app: AppState;
+  datasets = $state.raw<DatasetMeta[]>([]);
+  storage = $state<{ usage: number; quota: number } | null>(null);
+  /** Messages of the open-data panel (missing halves, failed ingests, bad bundles). */
+  messages = $state<string[]>([]);
+  ingestBusy = $state(false);
+  ingestStatus = $state<IngestStatus | null>(null);
+  ingestName = $state('');
+  private ingestHandle: IngestHandle | null = null;
+  /** A line shown next to a dataset's name (the example says it is simulated), kept in localStorage. */
+  notes = $state<Record<string, string>>(JSON.parse(localStorage.getItem(NOTES_KEY) ?? '{}'));
+  /** The dataset on screen: the shared bundle's, or the selected one of the library (none for a bad share link). */
+  readonly meta = $derived(this.selected());
+
+  constructor(app: AppState) {
+    this.app = app;
+  }
+
+  private selected(): DatasetMeta | null {
+    const { share, view } = this.app;
+    return share.bundle ? share.bundle.meta : share.fromLink ? null : (this.datasets.find((d) => d.id === view.dataset) ?? null);
+  }
+
+  async refresh(): Promise<void> {
+    this.datasets = await listDatasets();
+    this.storage = await storageEstimate();
+  }
+
+  /** First read: drop half-ingested datasets (a tab closed mid-ingest), then list. */
+  load(): void {
+    cleanIncomplete().catch(() => 0).then(() => this.refresh()).catch((e: Error) => (this.messages = [`Could not read the dataset library: ${e.message}`]));
+  }
+
+  select(id: string): void {
+    const view = this.app.view;
+    if (view.dataset === id) return;
+    view.dataset = id;
+    view.job = null;
+    view.ion = null;
+    this.app.job.result = null;
+  }
+
+  async remove(m: DatasetMeta): Promise<void> {
+    if (!confirm(`Delete ${m.name} and its jobs from this browser?`)) return;
+    await deleteDataset(m.id);
+    const view = this.app.view;
+    if (view.dataset === m.id) { view.dataset = null; view.job = null; view.ion = null; this.app.job.result = null; }
+    await this.refresh();
+  }
+
+  setNote(id: string, note: string): void {
+    this.notes[id] = note;
+    localStorage.setItem(NOTES_KEY, JSON.stringify(this.notes));
+  }
+
+  /** Ingests one pair (in the browser unless `start` starts another ingest); null when it failed (the message says why). */
+  async ingest(name: string, imzml: Source, ibd: Source,
+    start?: (onStatus: (s: IngestStatus) => void) => IngestHandle): Promise<DatasetMeta | null> {
+    this.ingestBusy = true;
+    this.ingestName = name;
+    this.ingestStatus = null;
+    try {
+      this.ingestHandle = start ? start((s) => (this.ingestStatus = s)) : ingestInBrowser({ name, imzml, ibd }, (s) => (this.ingestStatus = s));
+      const m = await this.ingestHandle.done;
+      await this.refresh();
+      return m;
+    } catch (e) {
+      const msg = (e as Error).message;
+      this.messages = [...this.messages, /cancel/i.test(msg) ? `${name}: ingest cancelled; nothing was kept.` : `${name}: ${msg}`];
+      await this.refresh().catch(() => {});
+      return null;
+    } finally {
+      this.ingestBusy = false;
+      this.ingestHandle = null;
+    }
+  }
+
+  cancelIngest(): void {
+    this.ingestHandle?.cancel();
+  }
+
+  async ingestPairs(pairs: FilePair[]): Promise<void> {
+    for (const p of pairs) {
+      const m = await this.ingest(p.name, p.imzml, p.ibd);
+      if (m) this.select(m.id);
+    }
+  }
+
+  /** Serverless ingest: upload to S3 (resumable), ingest in AWS Lambda, register a cloud dataset (services/cloud-datasets.ts). */
+  async ingestPairsInCloud(pairs: FilePair[]): Promise<void> {
+    this.messages = [];
+    for (const p of pairs) {
+      const cfg = currentCloudConfig();
+      if (!cfg) { this.messages = [...this.messages, `${p.name}: the cloud settings are gone; set them again.`]; return; }
+      const m = await this.ingest(p.name, p.imzml, p.ibd, (onStatus) => ingestPairInCloud(p, { cfg, local: getStore(), onStatus }));
+      if (m) this.select(m.id);
+    }
+  }
+
+  async ingestUrl(imzmlUrl: string, ibdUrl: string): Promise<void> {
+    this.messages = [];
+    const name = decodeURIComponent(imzmlUrl.split('/').pop() ?? imzmlUrl).replace(/\.imzml$/i, '');
+    const m = await this.ingest(name, { url: imzmlUrl }, { url: ibdUrl });
+    if (m) this.select(m.id);
+  }
+}

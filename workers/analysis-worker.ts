@@ -1,0 +1,40 @@
+// Web Worker for work over many ion images (the viewer's isotope images today; colocalization, ROI statistics and
+// segmentation next): keeps that computation off the page's main thread. Local datasets' segments are read here
+// from the same IndexedDB store the page uses, with a segment cache (the viewer asks for the same segments again and
+// again). Cloud datasets' segments are read by the page (S3, with its in-memory cloud settings, which a worker does
+// not have) and arrive with the request. Images go back as transferables.
+import * as Comlink from 'comlink';
+import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
+import { CachedSegmentStore } from '../src/core/cached-store.ts';
+import type { DatasetMeta, Segment } from '../src/core/types.ts';
+import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
+
+export interface IonImagesRequest {
+  meta: DatasetMeta;
+  mask: Uint8Array;
+  /** One image per m/z; 0 = no peak (an all-zero image). */
+  mzs: number[];
+  ppm: number;
+  /** The segments `segmentsForWindows` names, in its order, when the page read them (cloud datasets); else read here. */
+  segments?: Segment[];
+}
+
+// Dataset ids are random per ingest and never reused, so cached segments cannot go stale.
+const store = new CachedSegmentStore(new IdbSegmentStore(), 128 * 1024 * 1024);
+
+async function readSegments(meta: DatasetMeta, ids: number[]): Promise<Segment[]> {
+  const out: Segment[] = [];
+  for (const i of ids) out.push(await store.getSegment(meta.id, i));
+  return out;
+}
+
+const api = {
+  async ionImages(req: IonImagesRequest): Promise<Float32Array[]> {
+    const segments = req.segments ?? (await readSegments(req.meta, segmentsForWindows(req.meta.segments, req.mzs, req.ppm)));
+    const images = ionImagesOf(segments, { width: req.meta.width, height: req.meta.height, mask: req.mask }, req.mzs, req.ppm);
+    return Comlink.transfer(images, images.map((img) => img.buffer));
+  },
+};
+
+export type AnalysisWorkerApi = typeof api;
+Comlink.expose(api);
