@@ -9,8 +9,8 @@ import { runAnnotation, type Progress } from '../src/core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../src/core/job/result.ts';
 import { BLOB_MASK } from '../src/core/store.ts';
 import type { DatasetMeta } from '../src/core/types.ts';
-import type { CloudConfig } from '../src/platform/shared/cloud-config.ts';
-import type { LambdaStageReport } from '../src/platform/shared/lambda-pool.ts';
+import type { CloudConfig } from '../src/platform/cloud/config.ts';
+import type { LambdaStageReport } from '../src/platform/cloud/lambda-pool.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 import { WorkerPool } from '../src/platform/browser/worker-pool.ts';
 import { createStore, get, set } from 'idb-keyval';
@@ -77,8 +77,8 @@ const api = {
     try {
       // The SDK is loaded only for cloud jobs, not with every browser job.
       const [{ createCloud }, { uploadDataset }] = await Promise.all([
-        import('../src/platform/shared/cloud-config.ts'),
-        import('../src/platform/shared/upload-dataset.ts'),
+        import('../src/platform/cloud/config.ts'),
+        import('../src/platform/cloud/upload-dataset.ts'),
       ]);
       const config: CloudConfig = { ...req.config };
       if (req.identityPoolId) {

@@ -25,8 +25,8 @@ import type { SegmentStore } from '../core/store.ts';
 import type { DatasetMeta } from '../core/types.ts';
 import { loadCloudConfig, uploadDataset, ingestInCloud, type Cloud } from '../platform/node/cloud-run.ts';
 import { isLargeJob } from '../core/job/large-job.ts';
-import { createCloud } from '../platform/shared/cloud-config.ts';
-import { formatStageReport } from '../platform/shared/lambda-pool.ts';
+import { createCloud } from '../platform/cloud/config.ts';
+import { formatStageReport } from '../platform/cloud/lambda-pool.ts';
 
 const USAGE = `usage:
   imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]

@@ -13,8 +13,8 @@ import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import { hashStrings } from '../../core/hash.ts';
 import { BLOB_MASK, BLOB_TIC, type SegmentStore } from '../../core/store.ts';
 import type { DatasetMeta } from '../../core/types.ts';
-import type { CloudConfig } from '../../platform/shared/cloud-config.ts';
-import type { UploadProgress, UploadSource, UploadState, UploadStateStore } from '../../platform/shared/multipart-upload.ts';
+import type { Cloud, CloudConfig } from '../../platform/cloud/config.ts';
+import type { UploadProgress, UploadSource, UploadState, UploadStateStore } from '../../platform/cloud/multipart-upload.ts';
 
 /** Where a cloud dataset's segments are. */
 export interface CloudLocation {
@@ -58,7 +58,7 @@ export async function cloudSegmentStore(loc: CloudLocation, cfg: CloudConfig | n
   if (!store) {
     const [{ S3Client }, { S3SegmentStore }, { CachedSegmentStore }] = await Promise.all([
       import('@aws-sdk/client-s3'),
-      import('../../platform/shared/s3-store.ts'),
+      import('../../platform/cloud/s3-store.ts'),
       import('../../core/cached-store.ts'),
     ]);
     const client = new S3Client({
@@ -150,16 +150,15 @@ function fileSource(f: File): UploadSource {
   };
 }
 
-type Cloud = ReturnType<typeof import('../../platform/shared/cloud-config.ts').createCloud>;
 interface CloudIngestInput { bucket: string; imzmlKey: string; ibdKey: string; datasetId: string; name: string }
 
 /**
- * The Lambda ingest itself, in one place: runCloudIngest (src/platform/shared/cloud-ingest.ts) runs task
+ * The Lambda ingest itself, in one place: runCloudIngest (src/platform/cloud/ingest.ts) runs task
  * 'cloud-ingest', or splits a big dataset over many Lambdas. Before it existed this was
  * `cloud.pool.map('cloud-ingest', [input], opts)`.
  */
 async function runIngest(cloud: Cloud, input: CloudIngestInput, opts: { signal?: AbortSignal; onProgress?: (stage: string, done: number, total: number) => void }): Promise<DatasetMeta> {
-  const { runCloudIngest } = await import('../../platform/shared/cloud-ingest.ts');
+  const { runCloudIngest } = await import('../../platform/cloud/ingest.ts');
   return runCloudIngest(cloud, input, opts);
 }
 
@@ -212,8 +211,8 @@ export function ingestPairInCloud(pair: { name: string; imzml: File; ibd: File }
     const problem = cloudProblem(cfg);
     if (problem) throw new Error(problem);
     const [{ createCloud, datasetPrefix }, mpu, { HeadObjectCommand }] = await Promise.all([
-      import('../../platform/shared/cloud-config.ts'),
-      import('../../platform/shared/multipart-upload.ts'),
+      import('../../platform/cloud/config.ts'),
+      import('../../platform/cloud/multipart-upload.ts'),
       import('@aws-sdk/client-s3'),
     ]);
     const cloud = createCloud(cfg, { pollMs: 300, graceMs: 5000 });

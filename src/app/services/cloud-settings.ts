@@ -4,9 +4,9 @@
 // this module's memory unless the user ticks "remember" (then localStorage). Nothing here is read while a
 // bundle from a link is shown. The AWS SDK (~70 kB gzipped) is loaded only when it is used, not with the page.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { CloudConfig } from '../../platform/shared/cloud-config.ts';
+import type { CloudConfig } from '../../platform/cloud/config.ts';
 // Not cloud-config.ts / s3-store.ts: those import the SDK, which the page loads only when it is used.
-import { CloudConfigError, parseTiers } from '../../platform/shared/cloud-tiers.ts';
+import { CloudConfigError, parseTiers } from '../../platform/cloud/tiers.ts';
 import { setCloudConfigProvider } from './cloud-datasets.ts';
 
 /** Same rule as normalisePrefix in s3-store.ts: no leading '/', a trailing '/' unless empty. */

@@ -13,8 +13,8 @@ import type { DatasetMeta } from '../../core/types.ts';
 import type { CloudJobRequest, JobWorkerApi } from '../../../workers/job-worker.ts';
 import { lambdaRunOn, toCloudConfig, type CloudSettings, type RunOn } from './cloud-settings.ts';
 import type { BundledDb } from './moldbs.ts';
-import type { LambdaStageReport } from '../../platform/shared/lambda-pool.ts';
-import type { CloudConfig } from '../../platform/shared/cloud-config.ts';
+import type { LambdaStageReport } from '../../platform/cloud/lambda-pool.ts';
+import type { CloudConfig } from '../../platform/cloud/config.ts';
 import { cloudLocation } from './cloud-datasets.ts';
 
 export interface JobSummary {

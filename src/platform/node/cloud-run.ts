@@ -10,11 +10,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DatasetMeta } from '../../core/types.ts';
 import { BLOB_MASK } from '../../core/store.ts';
 import { hashStrings } from '../../core/hash.ts';
-import { cloudConfigFromEnv, createCloud, type CloudConfig } from '../shared/cloud-config.ts';
+import { cloudConfigFromEnv, type Cloud, type CloudConfig } from '../cloud/config.ts';
 import { fingerprint, findIbd } from './open-source.ts';
-import { runCloudIngest } from '../shared/cloud-ingest.ts';
+import { runCloudIngest } from '../cloud/ingest.ts';
 
-export type Cloud = ReturnType<typeof createCloud>;
+export type { Cloud } from '../cloud/config.ts';
 
 /** Cloud settings from `--cloud-config FILE` and/or the IMZLENS_* environment; null when none are set. */
 export async function loadCloudConfig(file: string | undefined): Promise<CloudConfig | null> {
@@ -29,8 +29,8 @@ export async function loadCloudConfig(file: string | undefined): Promise<CloudCo
   return cloudConfigFromEnv(process.env, json as Parameters<typeof cloudConfigFromEnv>[1]);
 }
 
-// uploadDataset moved to ../shared/upload-dataset.ts (the page uses it too); re-exported for the CLI.
-export { uploadDataset } from '../shared/upload-dataset.ts';
+// uploadDataset moved to ../cloud/upload-dataset.ts (the page uses it too); re-exported for the CLI.
+export { uploadDataset } from '../cloud/upload-dataset.ts';
 
 function parseS3Url(p: string): { bucket: string; key: string } | null {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(p);
