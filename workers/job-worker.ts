@@ -3,7 +3,6 @@
 // hybrid mode — to the user's AWS Lambda: the dataset is copied to S3 once, then LambdaPool runs the tasks.
 // Cloud credentials arrive with the request and live only in this worker's memory for the job.
 import * as Comlink from 'comlink';
-import { decodeCentroidTable, encodeCentroidTable, type CachedCentroidTable, type CentroidCache } from '../src/core/chem/centroid-cache.ts';
 import type { MolDb } from '../src/core/chem/moldb.ts';
 import { runAnnotation, type Progress } from '../src/core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../src/core/job/result.ts';
@@ -13,20 +12,11 @@ import type { CloudConfig } from '../src/platform/cloud/config.ts';
 import type { LambdaStageReport } from '../src/platform/cloud/lambda-pool.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 import { WorkerPool } from '../src/platform/browser/worker-pool.ts';
-import { createStore, get, set } from 'idb-keyval';
+import { IdbCentroidCache } from '../src/platform/browser/centroid-cache.ts';
 
 const store = new IdbSegmentStore();
-const centroids = createStore('imzlens-centroids', 'tables');
 /** Centroid tables cached in IndexedDB across jobs and reloads. */
-const centroidCache: CentroidCache = {
-  async get(key: string): Promise<CachedCentroidTable | undefined> {
-    const bytes = await get<Uint8Array>(key, centroids).catch(() => undefined);
-    return bytes ? decodeCentroidTable(bytes, `centroid cache entry ${key}`) : undefined;
-  },
-  async set(key: string, value: CachedCentroidTable): Promise<void> {
-    await set(key, encodeCentroidTable(value), centroids).catch(() => {});
-  },
-};
+const centroidCache = new IdbCentroidCache();
 
 let pool: WorkerPool | null = null;
 let controller: AbortController | null = null;

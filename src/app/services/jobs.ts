@@ -3,7 +3,6 @@
 // user's AWS Lambda (hybrid mode, see workers/job-worker.ts runCloud); where it ran is recorded (runOn) but is not
 // part of the key: the results are the same.
 import * as Comlink from 'comlink';
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { MolDb } from '../../core/chem/moldb.ts';
 import { hashStrings } from '../../core/hash.ts';
 import { CancelledError } from '../../core/job/executor.ts';
@@ -16,6 +15,7 @@ import type { BundledDb } from './moldbs.ts';
 import type { LambdaStageReport } from '../../platform/cloud/lambda-pool.ts';
 import type { CloudConfig } from '../../platform/cloud/config.ts';
 import { cloudLocation } from './cloud-datasets.ts';
+import { deleteJobRecord, getJobResult, getJobSummary, jobKeysOf, putJobResult, putJobSummary } from '../../platform/browser/job-store.ts';
 
 export interface JobSummary {
   key: string;
@@ -54,11 +54,6 @@ export interface SelectedDb {
   id: string;
   db: MolDb;
 }
-
-let jobsStore: UseStore | null = null;
-let summaryStore: UseStore | null = null;
-const results = () => (jobsStore ??= createStore('imzlens-jobs', 'results'));
-const summaries = () => (summaryStore ??= createStore('imzlens-job-index', 'summaries'));
 
 /** Fingerprint of a database's content (formulas in order), so an edited upload is a different job. */
 export function dbFingerprint(db: MolDb): string {
@@ -117,7 +112,7 @@ async function checkCloudDatasetPlace(meta: DatasetMeta, config: CloudConfig | n
 export async function runJob(opts: RunJobOptions): Promise<{ key: string; result: StoredJobResult; cached: boolean }> {
   const key = jobKey(opts.meta.id, opts.dbs, opts.params);
   const want = opts.cloud ? 'lambda' : 'browser';
-  const hit = await get<StoredJobResult>(key, results()).catch(() => undefined);
+  const hit = await getJobResult<StoredJobResult>(key).catch(() => undefined);
   if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true };
   // Before the worker starts: bad settings fail here with every problem listed.
   const config = opts.cloud ? toCloudConfig(opts.cloud.settings) : null;
@@ -159,35 +154,32 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const wallMs = performance.now() - t0;
-  await set(key, result, results());
+  await putJobResult(key, result);
   const summary: JobSummary = {
     key, datasetId: opts.meta.id, databases: opts.params.databases, params: opts.params, createdAt: result.createdAt,
     rows: result.rows.length, annotatedAt10: result.stats.annotatedAt10, wallMs, runOn: result.runOn,
   };
-  await set(key, summary, summaries());
+  await putJobSummary(key, summary);
   return { key, result, cached: false };
 }
 
 export async function getJob(key: string): Promise<StoredJobResult | undefined> {
-  return get<StoredJobResult>(key, results());
+  return getJobResult<StoredJobResult>(key);
 }
 
 export async function listJobs(datasetId: string): Promise<JobSummary[]> {
-  const all = (await keys<string>(summaries())).filter((k) => k.startsWith(`${datasetId}|`));
   const out: JobSummary[] = [];
-  for (const k of all) {
-    const s = await get<JobSummary>(k, summaries());
+  for (const k of await jobKeysOf(datasetId)) {
+    const s = await getJobSummary<JobSummary>(k);
     if (s) out.push(s);
   }
   return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
 
 export async function deleteJob(key: string): Promise<void> {
-  await del(key, results());
-  await del(key, summaries());
+  await deleteJobRecord(key);
 }
 
 export async function deleteJobsOf(datasetId: string): Promise<void> {
-  const all = (await keys<string>(summaries())).filter((k) => k.startsWith(`${datasetId}|`));
-  for (const k of all) await deleteJob(k);
+  for (const k of await jobKeysOf(datasetId)) await deleteJob(k);
 }

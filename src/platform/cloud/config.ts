@@ -18,6 +18,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { LambdaPool, type LambdaPoolOptions, type MemoryTier } from './lambda-pool.ts';
 import { CloudConfigError, parseTiers } from './tiers.ts';
 import { S3SegmentStore, normalisePrefix } from './s3-store.ts';
+import { datasetPrefix } from './location.ts';
 
 export interface CloudCredentials {
   accessKeyId: string;
@@ -88,9 +89,7 @@ export function createCloudClients(cfg: CloudConfig): { s3: S3Client; lambda: La
   };
 }
 
-export function datasetPrefix(cfg: CloudConfig): string {
-  return `${cfg.prefix}datasets/`;
-}
+export { datasetPrefix } from './location.ts';
 
 export function jobPrefix(cfg: CloudConfig): string {
   return `${cfg.prefix}jobs/`;
