@@ -66,15 +66,13 @@ const api = {
     controller = ctrl;
     try {
       // The SDK is loaded only for cloud jobs, not with every browser job.
-      const [{ createCloud }, { uploadDataset }] = await Promise.all([
+      const [{ createCloud }, { uploadDataset }, { cognitoCredentialProvider }] = await Promise.all([
         import('../src/platform/cloud/config.ts'),
         import('../src/platform/cloud/upload-dataset.ts'),
+        import('../src/platform/cloud/settings.ts'),
       ]);
       const config: CloudConfig = { ...req.config };
-      if (req.identityPoolId) {
-        const { fromCognitoIdentityPool } = await import('@aws-sdk/credential-providers');
-        config.credentialProvider = fromCognitoIdentityPool({ identityPoolId: req.identityPoolId, clientConfig: { region: req.identityPoolId.split(':')[0] } });
-      }
+      if (req.identityPoolId) config.credentialProvider = cognitoCredentialProvider(req.identityPoolId);
       const cloud = createCloud(config);
       const mask = await localMask(req.meta);
       const uploaded = await uploadDataset(store, req.meta, mask, cloud.store, {

@@ -17,8 +17,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LambdaPool, type LambdaPoolOptions, type MemoryTier } from './lambda-pool.ts';
 import { CloudConfigError, parseTiers } from './tiers.ts';
-import { S3SegmentStore, normalisePrefix } from './s3-store.ts';
-import { datasetPrefix } from './location.ts';
+import { S3SegmentStore } from './s3-store.ts';
+import { datasetPrefix, normalisePrefix } from './location.ts';
 
 export interface CloudCredentials {
   accessKeyId: string;

@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { decodeValue, encodeValue } from '../../core/job/codec.ts';
 import { CancelledError, type Executor, type MapOptions } from '../../core/job/executor.ts';
-import { normalisePrefix } from './s3-store.ts';
+import { normalisePrefix } from './location.ts';
 
 export interface MemoryTier {
   memoryMB: number;

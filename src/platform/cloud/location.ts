@@ -16,6 +16,12 @@ export interface CloudLocation {
   registeredAt: string;
 }
 
+/** S3 key prefix rule of every imzlens store: no leading '/', a trailing '/' unless empty. Pure (no SDK). */
+export function normalisePrefix(prefix: string): string {
+  const p = prefix.replace(/^\/+/, '');
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
 /** Prefix of a config's dataset store (pure, so the page can compare locations without loading the SDK). */
 export function datasetPrefix(cfg: Pick<CloudConfig, 'prefix'>): string {
   return `${cfg.prefix}datasets/`;
