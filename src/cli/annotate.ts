@@ -13,20 +13,13 @@ import { parseDbConfig, parseDsConfig, parseJsonConfig, ConfigError } from '../c
 import type { JobParams, JobResult } from '../core/job/result.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
-import { NodePool } from '../platform/node/node-pool.ts';
 import { DirStageCache, defaultCacheRoot } from '../platform/node/stage-cache.ts';
 import { DirCentroidCache } from '../platform/node/centroid-cache.ts';
-import { openDataset } from '../platform/node/dataset-cache.ts';
 import { CancelledError } from '../core/job/executor.ts';
 import { ProgressPrinter } from './progress.ts';
 import { writeIonImagePngs } from './ion-pngs.ts';
-import type { Executor } from '../core/job/executor.ts';
-import type { SegmentStore } from '../core/store.ts';
-import type { DatasetMeta } from '../core/types.ts';
-import { loadCloudConfig, uploadDataset, ingestInCloud, type Cloud } from '../platform/node/cloud-run.ts';
-import { isLargeJob } from '../core/job/large-job.ts';
-import { createCloud } from '../platform/cloud/config.ts';
-import { formatStageReport } from '../platform/cloud/lambda-pool.ts';
+import { loadCloudConfig } from '../platform/node/cloud-run.ts';
+import { parseModeRequest, placeNodeJob, requireCloudSettings, type NodePlacement } from '../platform/node/place.ts';
 
 const USAGE = `usage:
   imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]
@@ -77,12 +70,9 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const impl = values.impl!;
-  if (!['local', 'auto', 'serverless', 'hybrid'].includes(impl)) throw new Error(`--impl must be local, serverless, hybrid or auto (got '${impl}')`);
+  const requested = parseModeRequest(values.impl!);
   const cloudCfg = await loadCloudConfig(values['cloud-config']);
-  if ((impl === 'serverless' || impl === 'hybrid') && !cloudCfg) {
-    throw new Error(`--impl ${impl} needs cloud settings: set IMZLENS_BUCKET and IMZLENS_FUNCTION (and IMZLENS_LAMBDA_ENDPOINT / IMZLENS_S3_ENDPOINT for a local stack, region and credentials the AWS SDK way), or pass --cloud-config FILE (see docs/cloud.md)`);
-  }
+  requireCloudSettings(requested, cloudCfg);
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -105,39 +95,22 @@ export async function run(args: string[]): Promise<number> {
   const cacheRoot = defaultCacheRoot();
   const tmpRoot = values['no-cache'] ? await mkdtemp(join(tmpdir(), 'imzlens-')) : null;
   const root = tmpRoot ?? cacheRoot;
-  let executor: Executor | null = null;
-  let cloud: Cloud | null = null;
+  let placed: NodePlacement | null = null;
   try {
     const dbs = await loadDbs(job.dbPaths);
     const ingestStart = performance.now();
-    const onProgress = (stage: string, done: number, total: number) => printer.update(stage, done, total);
-    let ds: { store: SegmentStore; meta: DatasetMeta; mask: Uint8Array; cached: boolean };
-    let mode = impl;
-    if (mode === 'serverless') {
-      cloud = createCloud(cloudCfg!, { log: (l) => process.stderr.write(`${l}\n`) });
-      ds = { store: cloud.store, ...(await ingestInCloud(cloud, cloudCfg!, job.imzml, job.ibd, job.name, onProgress, controller.signal)), cached: false };
-    } else {
-      ds = await openDataset({
-        imzml: job.imzml,
-        ibd: job.ibd,
-        name: job.name,
-        root: join(root, 'datasets'),
-        useCache: !values['no-cache'],
-        onProgress: (p) => printer.update(p.stage, p.done, p.total),
-        signal: controller.signal,
-      });
-      if (mode === 'auto') mode = cloudCfg && isLargeJob(ds.meta, dbs, job.params) ? 'hybrid' : 'local';
-      if (mode === 'hybrid') {
-        cloud = createCloud(cloudCfg!, { log: (l) => process.stderr.write(`${l}\n`) });
-        await uploadDataset(ds.store, ds.meta, ds.mask, cloud.store, (d, t) => onProgress('upload', d, t));
-        ds = { ...ds, store: cloud.store };
-      }
-    }
+    placed = await placeNodeJob({ name: job.name, imzml: job.imzml, ibd: job.ibd, dbs, params: job.params }, {
+      requested, cloudConfig: cloudCfg, root, useCache: !values['no-cache'], workers,
+      onProgress: (stage, done, total) => printer.update(stage, done, total),
+      signal: controller.signal,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    const { mode, executor, cloud } = placed;
+    const ds = placed;
     const ingestMs = performance.now() - ingestStart;
     printer.done(`dataset ${ds.meta.name}: ${ds.meta.width}×${ds.meta.height}, ${ds.meta.nSpectra} spectra, ${ds.meta.totalPeaks} peaks${ds.cached ? ' (cached)' : ''}; running ${mode}`);
     for (const w of ds.meta.warnings) process.stderr.write(`warning: ${w}\n`);
 
-    executor = cloud ? cloud.pool : new NodePool({ storeRoot: join(root, 'datasets'), workers });
     const { result, details } = await runAnnotationDetailed({
       store: ds.store,
       meta: ds.meta,
@@ -196,7 +169,7 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
-    await executor?.close();
+    await placed?.executor.close();
     if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
   }
 }
