@@ -191,12 +191,173 @@ class Semaphore {
   }
 }
 
+/** The options a pool runs with: every default filled in. */
+type PoolSettings = Required<Omit<LambdaPoolOptions, 'log'>> & { log?: (line: string) => void };
+
+interface StatusWaiter {
+  deadline: number;
+  startedKey: string;
+  started: boolean;
+  resolve: (w: Waited) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Learns of finished attempts for one map: one ListObjectsV2 of the job's status folder per tick for all
+ * outstanding attempts, then the status object of each finished one. An attempt's deadline starts counting the
+ * function timeout once its "started" marker shows (before that it may wait in Lambda's queue).
+ */
+class StatusPoller {
+  private readonly waiters = new Map<string, StatusWaiter>();
+  private running = false;
+
+  constructor(
+    private readonly o: PoolSettings,
+    private readonly statusPrefix: string,
+    private readonly hub: AbortHub,
+  ) {}
+
+  /** Resolves with the status written to `key`, or 'timeout' when none came by the deadline. */
+  wait(key: string, startedKey: string, deadline: number): Promise<Waited> {
+    return new Promise<Waited>((resolve, reject) => {
+      const off = this.hub.on(() => {
+        this.waiters.delete(key);
+        reject(new CancelledError());
+      });
+      this.waiters.set(key, {
+        deadline,
+        startedKey,
+        started: false,
+        resolve: (w) => {
+          off();
+          resolve(w);
+        },
+        reject: (e) => {
+          off();
+          reject(e);
+        },
+      });
+      if (!this.running) void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    let failures = 0;
+    try {
+      while (this.waiters.size && !this.hub.signal.aborted) {
+        try {
+          await this.pollOnce();
+          failures = 0;
+        } catch (e) {
+          // S3 hiccups: keep polling a while before giving up on everyone.
+          if (++failures >= 10) {
+            for (const w of this.waiters.values()) w.reject(e);
+            this.waiters.clear();
+            break;
+          }
+        }
+        if (this.waiters.size) await sleep(this.o.pollMs, this.hub).catch(() => undefined);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async listStatusKeys(): Promise<Set<string>> {
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const res = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.statusPrefix, ContinuationToken: token }));
+      for (const c of res.Contents ?? []) if (c.Key) seen.add(c.Key);
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return seen;
+  }
+
+  private async pollOnce(): Promise<void> {
+    const seen = await this.listStatusKeys();
+    const now = Date.now();
+    for (const [key, w] of [...this.waiters]) {
+      if (seen.has(key)) {
+        // A failed read leaves the waiter in place: it is retried on the next tick.
+        const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: key }));
+        const status = JSON.parse(await r.Body!.transformToString()) as TaskStatus;
+        this.waiters.delete(key);
+        w.resolve({ kind: 'status', status });
+      } else if (!w.started && seen.has(w.startedKey)) {
+        // Out of the queue: from now on the function timeout applies.
+        w.started = true;
+        w.deadline = now + this.o.functionTimeoutMs + this.o.graceMs;
+      } else if (now > w.deadline) {
+        this.waiters.delete(key);
+        w.resolve({ kind: 'timeout' });
+      }
+    }
+  }
+}
+
+/** Everything one map call shares between its steps. */
+interface MapRun<I, O> {
+  task: string;
+  inputs: I[];
+  options: LambdaMapOptions;
+  /** `<jobPrefix><jobId>/`: inputs, outputs and status objects of this map. */
+  jobDir: string;
+  report: LambdaStageReport;
+  durationSum: number;
+  durationCount: number;
+  /** Aborted by the user or by the first input that fails for good. */
+  signal: AbortSignal;
+  hub: AbortHub;
+  poller: StatusPoller;
+  sem: Semaphore;
+  results: O[];
+  done: number;
+}
+
+/** The S3 keys of one attempt of one input (every attempt has its own, so a late finisher cannot be mistaken). */
+function attemptKeys(jobDir: string, i: number, attempt: number) {
+  return {
+    outputKey: `${jobDir}out/${i}-${attempt}.bin`,
+    statusKey: `${jobDir}status/${i}-${attempt}.json`,
+    startedKey: `${jobDir}status/${i}-${attempt}.started`,
+  };
+}
+
+function newJobId(): string {
+  return `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function emptyReport(stage: string, task: string, inputs: number): LambdaStageReport {
+  return {
+    stage,
+    task,
+    inputs,
+    invocations: 0,
+    retries: { throttle: 0, serverError: 0, network: 0, functionError: 0, timeout: 0, outOfMemory: 0 },
+    invocationsByMemoryMB: {},
+    maxRssMB: 0,
+    meanDurationMs: 0,
+    maxDurationMs: 0,
+    wallMs: 0,
+    gbSeconds: 0,
+    estimatedCostUSD: 0,
+    sampleErrors: [],
+  };
+}
+
+/** Keeps the first few retried errors for the report. */
+function sampleError(report: LambdaStageReport, msg: string): void {
+  if (report.sampleErrors.length < 5) report.sampleErrors.push(msg);
+}
+
 export class LambdaPool implements Executor {
   readonly name = 'lambda';
   readonly concurrency: number;
   /** One report per finished map call, in order. */
   readonly reports: LambdaStageReport[] = [];
-  private readonly o: Required<Omit<LambdaPoolOptions, 'log'>> & { log?: (line: string) => void };
+  private readonly o: PoolSettings;
   private closed = false;
 
   /** Memory (MB) of the first tier, which every task starts on. */
@@ -228,226 +389,167 @@ export class LambdaPool implements Executor {
 
   async map<I, O>(task: string, inputs: I[], options: LambdaMapOptions = {}): Promise<O[]> {
     if (this.closed) throw new LambdaPoolError('this LambdaPool is closed; create a new one');
-    const o = this.o;
     const t0 = Date.now();
-    const jobId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 10)}`;
-    const jobDir = `${o.jobPrefix}${jobId}/`;
-    const report: LambdaStageReport = {
-      stage: options.stage ?? task,
-      task,
-      inputs: inputs.length,
-      invocations: 0,
-      retries: { throttle: 0, serverError: 0, network: 0, functionError: 0, timeout: 0, outOfMemory: 0 },
-      invocationsByMemoryMB: {},
-      maxRssMB: 0,
-      meanDurationMs: 0,
-      maxDurationMs: 0,
-      wallMs: 0,
-      gbSeconds: 0,
-      estimatedCostUSD: 0,
-      sampleErrors: [],
-    };
-    const sample = (msg: string) => {
-      if (report.sampleErrors.length < 5) report.sampleErrors.push(msg);
-    };
-    let durationSum = 0;
-    let durationCount = 0;
+    const jobDir = `${this.o.jobPrefix}${newJobId()}/`;
+    const report = emptyReport(options.stage ?? task, task, inputs.length);
 
     // One controller for the whole map: user abort or the first permanent failure stops everything.
     const ctl = new AbortController();
     const onUserAbort = () => ctl.abort(new CancelledError());
     if (options.signal?.aborted) throw new CancelledError();
     options.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const signal = ctl.signal;
-    const hub = new AbortHub(signal);
-
-    // Status poller: one ListObjectsV2 per tick for all outstanding attempts.
-    const waiters = new Map<string, { deadline: number; startedKey: string; started: boolean; resolve: (w: Waited) => void; reject: (e: unknown) => void }>();
-    let pollerRunning = false;
-    const pollOnce = async () => {
-      const seen = new Set<string>();
-      let token: string | undefined;
-      do {
-        const res = await o.s3.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: `${jobDir}status/`, ContinuationToken: token }));
-        for (const c of res.Contents ?? []) if (c.Key) seen.add(c.Key);
-        token = res.IsTruncated ? res.NextContinuationToken : undefined;
-      } while (token);
-      const now = Date.now();
-      for (const [key, w] of [...waiters]) {
-        if (seen.has(key)) {
-          // A failed read leaves the waiter in place: it is retried on the next tick.
-          const r = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
-          const status = JSON.parse(await r.Body!.transformToString()) as TaskStatus;
-          waiters.delete(key);
-          w.resolve({ kind: 'status', status });
-        } else if (!w.started && seen.has(w.startedKey)) {
-          // Out of the queue: from now on the function timeout applies.
-          w.started = true;
-          w.deadline = now + o.functionTimeoutMs + o.graceMs;
-        } else if (now > w.deadline) {
-          waiters.delete(key);
-          w.resolve({ kind: 'timeout' });
-        }
-      }
+    const hub = new AbortHub(ctl.signal);
+    const run: MapRun<I, O> = {
+      task, inputs, options, jobDir, report, durationSum: 0, durationCount: 0,
+      signal: ctl.signal, hub, poller: new StatusPoller(this.o, `${jobDir}status/`, hub), sem: new Semaphore(this.o.concurrency),
+      results: new Array<O>(inputs.length), done: 0,
     };
-    const poller = async () => {
-      pollerRunning = true;
-      let failures = 0;
-      try {
-        while (waiters.size && !signal.aborted) {
-          try {
-            await pollOnce();
-            failures = 0;
-          } catch (e) {
-            // S3 hiccups: keep polling a while before giving up on everyone.
-            if (++failures >= 10) {
-              for (const w of waiters.values()) w.reject(e);
-              waiters.clear();
-              break;
-            }
-          }
-          if (waiters.size) await sleep(o.pollMs, hub).catch(() => undefined);
-        }
-      } finally {
-        pollerRunning = false;
-      }
-    };
-    const waitStatus = (key: string, startedKey: string, deadline: number) =>
-      new Promise<Waited>((resolve, reject) => {
-        const off = hub.on(() => {
-          waiters.delete(key);
-          reject(new CancelledError());
-        });
-        waiters.set(key, {
-          deadline,
-          startedKey,
-          started: false,
-          resolve: (w) => {
-            off();
-            resolve(w);
-          },
-          reject: (e) => {
-            off();
-            reject(e);
-          },
-        });
-        if (!pollerRunning) void poller();
-      });
-
-    const backoff = (n: number) => Math.min(10_000, o.backoffMs * 2 ** n) * (0.5 + Math.random() / 2);
-    const sem = new Semaphore(o.concurrency);
-    const results = new Array<O>(inputs.length);
-    let done = 0;
-
-    const runOne = async (i: number): Promise<void> => {
-      const inputKey = `${jobDir}in/${i}.bin`;
-      let tier = 0;
-      const failures: string[] = [];
-      for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
-        const fn = o.tiers[tier];
-        const outputKey = `${jobDir}out/${i}-${attempt}.bin`;
-        const statusKey = `${jobDir}status/${i}-${attempt}.json`;
-        const startedKey = `${jobDir}status/${i}-${attempt}.started`;
-        const event = { op: 'task', task, inputKey, outputKey, statusKey, startedKey, store: { bucket: o.bucket, prefix: o.storePrefix } };
-        await sem.acquire(hub);
-        let waited: Waited;
-        try {
-          // Upload under the in-flight limit, so a big map does not start thousands of PUTs at once.
-          if (attempt === 0) await o.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: inputKey, Body: encodeValue(inputs[i]) }));
-          // Invoke, re-trying transient rejections.
-          for (let r = 0; ; r++) {
-            if (signal.aborted) throw new CancelledError();
-            try {
-              const res = await o.lambda.send(
-                new InvokeCommand({ FunctionName: fn.functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
-              );
-              if (res.StatusCode !== 202) throw new LambdaPoolError(`Invoke of ${fn.functionName} answered ${res.StatusCode} instead of 202 for an Event invocation`);
-              break;
-            } catch (e) {
-              if (signal.aborted) throw new CancelledError();
-              const kind = invokeErrorKind(e);
-              if (!kind) {
-                throw new LambdaPoolError(`invoking Lambda function '${fn.functionName}' failed: ${(e as Error).name}: ${(e as Error).message}; check the function name, region and that your credentials may call lambda:InvokeFunction`);
-              }
-              if (r >= o.maxInvokeRetries) {
-                throw new LambdaPoolError(`invoking '${fn.functionName}' for input ${i} kept failing (${kind}) after ${r + 1} tries: ${(e as Error).message}`);
-              }
-              report.retries[kind]++;
-              sample(`invoke ${kind}: ${(e as Error).name}: ${(e as Error).message}`);
-              await sleep(backoff(r), hub);
-            }
-          }
-          report.invocations++;
-          report.invocationsByMemoryMB[fn.memoryMB] = (report.invocationsByMemoryMB[fn.memoryMB] ?? 0) + 1;
-          waited = await waitStatus(statusKey, startedKey, Date.now() + o.queueTimeoutMs + o.functionTimeoutMs + o.graceMs);
-        } finally {
-          sem.release();
-        }
-        if (waited.kind === 'status') {
-          const s = waited.status;
-          durationSum += s.durationMs;
-          durationCount++;
-          report.maxDurationMs = Math.max(report.maxDurationMs, s.durationMs);
-          report.maxRssMB = Math.max(report.maxRssMB, s.maxRssMB);
-          report.gbSeconds += (Math.ceil(s.durationMs) / 1000) * (fn.memoryMB / 1024);
-          if (s.ok) {
-            const r = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: outputKey }));
-            results[i] = decodeValue(await r.Body!.transformToByteArray()) as O;
-            done++;
-            options.onProgress?.(done, inputs.length);
-            return;
-          }
-          failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: ${s.error}`);
-          sample(`input ${i} ${failures.at(-1)}`);
-          const last = attempt + 1 >= o.maxAttempts;
-          if (s.permanent || last) break; // permanent: e.g. a task this deployment does not know — redeploy
-          if (s.errorType === 'OutOfMemory') {
-            if (tier + 1 >= o.tiers.length) break; // more of the same memory will not help
-            tier++;
-            report.retries.outOfMemory++;
-          } else {
-            report.retries.functionError++;
-            await sleep(backoff(attempt), hub);
-          }
-        } else {
-          report.gbSeconds += (o.functionTimeoutMs / 1000) * (fn.memoryMB / 1024);
-          failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: no status within ${Math.round((o.functionTimeoutMs + o.graceMs) / 1000)} s of its start (timed out or killed for running out of memory)`);
-          sample(`input ${i} ${failures.at(-1)}`);
-          if (attempt + 1 >= o.maxAttempts) break;
-          report.retries.timeout++;
-          if (tier + 1 < o.tiers.length) tier++;
-        }
-      }
-      throw new LambdaPoolError(
-        `task '${task}' failed for input ${i} of ${inputs.length} after ${failures.length} attempts (job s3://${o.bucket}/${jobDir}):\n  ${failures.join('\n  ')}`,
-      );
-    };
-
     try {
-      // allSettled, not all: after the first failure aborts the map, wait for every runner to wind down
-      // before cleaning up the job's objects.
-      await Promise.allSettled(
-        inputs.map((_, i) =>
-          runOne(i).catch((e) => {
-            if (!signal.aborted) ctl.abort(e);
-            throw e;
-          }),
-        ),
-      );
-      if (signal.aborted) {
-        const cause = signal.reason;
-        throw cause instanceof CancelledError || options.signal?.aborted ? new CancelledError() : cause;
-      }
+      await this.runAll(run, ctl);
     } finally {
       options.signal?.removeEventListener('abort', onUserAbort);
-      report.meanDurationMs = durationCount ? durationSum / durationCount : 0;
-      report.wallMs = Date.now() - t0;
-      report.estimatedCostUSD = report.gbSeconds * o.prices.perGBSecond + (report.invocations * o.prices.perMillionRequests) / 1e6;
-      this.reports.push(report);
-      o.log?.(formatStageReport(report));
-      if (o.cleanup) await this.deletePrefix(jobDir).catch(() => undefined);
+      this.finishReport(run, t0);
+      if (this.o.cleanup) await this.deletePrefix(jobDir).catch(() => undefined);
     }
-    return results;
+    return run.results;
+  }
+
+  /** Runs every input; the first that fails for good aborts the others. */
+  private async runAll<I, O>(run: MapRun<I, O>, ctl: AbortController): Promise<void> {
+    // allSettled, not all: after the first failure aborts the map, wait for every runner to wind down
+    // before cleaning up the job's objects.
+    await Promise.allSettled(
+      run.inputs.map((_, i) =>
+        this.runInput(run, i).catch((e) => {
+          if (!run.signal.aborted) ctl.abort(e);
+          throw e;
+        }),
+      ),
+    );
+    if (run.signal.aborted) {
+      const cause = run.signal.reason;
+      throw cause instanceof CancelledError || run.options.signal?.aborted ? new CancelledError() : cause;
+    }
+  }
+
+  /** One input's attempts: retries at the same memory after a function error, one tier up after OOM or timeout. */
+  private async runInput<I, O>(run: MapRun<I, O>, i: number): Promise<void> {
+    const o = this.o;
+    const { report } = run;
+    const inputKey = `${run.jobDir}in/${i}.bin`;
+    let tier = 0;
+    const failures: string[] = [];
+    for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
+      const fn = o.tiers[tier];
+      const keys = attemptKeys(run.jobDir, i, attempt);
+      const waited = await this.startAttempt(run, i, attempt, fn, inputKey, keys);
+      if (waited.kind === 'status') {
+        const s = waited.status;
+        this.recordRun(run, fn, s);
+        if (s.ok) {
+          run.results[i] = await this.readOutput<O>(keys.outputKey);
+          run.done++;
+          run.options.onProgress?.(run.done, run.inputs.length);
+          return;
+        }
+        failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: ${s.error}`);
+        sampleError(report, `input ${i} ${failures.at(-1)}`);
+        const last = attempt + 1 >= o.maxAttempts;
+        if (s.permanent || last) break; // permanent: e.g. a task this deployment does not know — redeploy
+        if (s.errorType === 'OutOfMemory') {
+          if (tier + 1 >= o.tiers.length) break; // more of the same memory will not help
+          tier++;
+          report.retries.outOfMemory++;
+        } else {
+          report.retries.functionError++;
+          await sleep(this.backoff(attempt), run.hub);
+        }
+      } else {
+        report.gbSeconds += (o.functionTimeoutMs / 1000) * (fn.memoryMB / 1024);
+        failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: no status within ${Math.round((o.functionTimeoutMs + o.graceMs) / 1000)} s of its start (timed out or killed for running out of memory)`);
+        sampleError(report, `input ${i} ${failures.at(-1)}`);
+        if (attempt + 1 >= o.maxAttempts) break;
+        report.retries.timeout++;
+        if (tier + 1 < o.tiers.length) tier++;
+      }
+    }
+    throw new LambdaPoolError(
+      `task '${run.task}' failed for input ${i} of ${run.inputs.length} after ${failures.length} attempts (job s3://${o.bucket}/${run.jobDir}):\n  ${failures.join('\n  ')}`,
+    );
+  }
+
+  /** Uploads the input (first attempt), invokes `fn` and waits for its status, all under the in-flight limit. */
+  private async startAttempt<I, O>(run: MapRun<I, O>, i: number, attempt: number, fn: MemoryTier, inputKey: string,
+    keys: ReturnType<typeof attemptKeys>): Promise<Waited> {
+    const o = this.o;
+    const { outputKey, statusKey, startedKey } = keys;
+    const event = { op: 'task', task: run.task, inputKey, outputKey, statusKey, startedKey, store: { bucket: o.bucket, prefix: o.storePrefix } };
+    await run.sem.acquire(run.hub);
+    try {
+      // Upload under the in-flight limit, so a big map does not start thousands of PUTs at once.
+      if (attempt === 0) await o.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: inputKey, Body: encodeValue(run.inputs[i]) }));
+      await this.invoke(run, fn, event, i);
+      run.report.invocations++;
+      run.report.invocationsByMemoryMB[fn.memoryMB] = (run.report.invocationsByMemoryMB[fn.memoryMB] ?? 0) + 1;
+      return await run.poller.wait(statusKey, startedKey, Date.now() + o.queueTimeoutMs + o.functionTimeoutMs + o.graceMs);
+    } finally {
+      run.sem.release();
+    }
+  }
+
+  /** An Event invoke, re-tried with backoff on throttling, 5xx and network errors (not counted as attempts). */
+  private async invoke<I, O>(run: MapRun<I, O>, fn: MemoryTier, event: object, i: number): Promise<void> {
+    for (let r = 0; ; r++) {
+      if (run.signal.aborted) throw new CancelledError();
+      try {
+        const res = await this.o.lambda.send(
+          new InvokeCommand({ FunctionName: fn.functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+        );
+        if (res.StatusCode !== 202) throw new LambdaPoolError(`Invoke of ${fn.functionName} answered ${res.StatusCode} instead of 202 for an Event invocation`);
+        return;
+      } catch (e) {
+        if (run.signal.aborted) throw new CancelledError();
+        const kind = invokeErrorKind(e);
+        if (!kind) {
+          throw new LambdaPoolError(`invoking Lambda function '${fn.functionName}' failed: ${(e as Error).name}: ${(e as Error).message}; check the function name, region and that your credentials may call lambda:InvokeFunction`);
+        }
+        if (r >= this.o.maxInvokeRetries) {
+          throw new LambdaPoolError(`invoking '${fn.functionName}' for input ${i} kept failing (${kind}) after ${r + 1} tries: ${(e as Error).message}`);
+        }
+        run.report.retries[kind]++;
+        sampleError(run.report, `invoke ${kind}: ${(e as Error).name}: ${(e as Error).message}`);
+        await sleep(this.backoff(r), run.hub);
+      }
+    }
+  }
+
+  /** Counts a run that reported: duration, memory, billed GB-seconds. */
+  private recordRun<I, O>(run: MapRun<I, O>, fn: MemoryTier, s: TaskStatus): void {
+    run.durationSum += s.durationMs;
+    run.durationCount++;
+    run.report.maxDurationMs = Math.max(run.report.maxDurationMs, s.durationMs);
+    run.report.maxRssMB = Math.max(run.report.maxRssMB, s.maxRssMB);
+    run.report.gbSeconds += (Math.ceil(s.durationMs) / 1000) * (fn.memoryMB / 1024);
+  }
+
+  private async readOutput<O>(key: string): Promise<O> {
+    const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: key }));
+    return decodeValue(await r.Body!.transformToByteArray()) as O;
+  }
+
+  /** Jittered exponential backoff, capped at 10 s. */
+  private backoff(n: number): number {
+    return Math.min(10_000, this.o.backoffMs * 2 ** n) * (0.5 + Math.random() / 2);
+  }
+
+  /** Fills in the totals, keeps the report and logs its line. */
+  private finishReport<I, O>(run: MapRun<I, O>, t0: number): void {
+    const { report } = run;
+    report.meanDurationMs = run.durationCount ? run.durationSum / run.durationCount : 0;
+    report.wallMs = Date.now() - t0;
+    report.estimatedCostUSD = report.gbSeconds * this.o.prices.perGBSecond + (report.invocations * this.o.prices.perMillionRequests) / 1e6;
+    this.reports.push(report);
+    this.o.log?.(formatStageReport(report));
   }
 
   private async deletePrefix(prefix: string): Promise<void> {
