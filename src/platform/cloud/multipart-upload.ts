@@ -1,5 +1,5 @@
 // Resumable S3 multipart upload of a byte source (a File/Blob in the page, a file in Node), with the AWS SDK v3
-// only, so it runs in both. Why not lib-storage's Upload: it cannot resume. A closed tab or a Cancel here keeps
+// only, so it runs in both: the one upload path of the page and the CLI. Why not lib-storage's Upload: it cannot resume. A closed tab or a Cancel here keeps
 // the upload id and the finished parts in an UploadStateStore; the next start asks S3 (ListParts) which parts
 // it really holds and sends only the others.
 //
@@ -209,216 +209,260 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 const unquote = (etag: string) => etag.replace(/"/g, '');
 
+/** What the steps of one multipart upload share. */
+interface Plan {
+  o: MultipartUploadOptions;
+  partSize: number;
+  partsTotal: number;
+  /** s3://bucket/key, for messages. */
+  where: string;
+  store: UploadStateStore | undefined;
+  stateKey: string;
+  /** UploadPart requests (retries included) and parts sent by this run. */
+  uploadPartCalls: number;
+  partsSent: number;
+}
+
+/** Size of part `n` (1-based): the part size, the last part what is left. */
+function partLen(p: Plan, n: number): number {
+  return Math.min(p.partSize, p.o.source.size - (n - 1) * p.partSize);
+}
+
+const sortedParts = (m: Map<number, UploadedPart>) => [...m.values()].sort((a, b) => a.partNumber - b.partNumber);
+
 /**
  * Uploads `source` to s3://bucket/key, resuming an earlier unfinished upload of the same file when the state
  * store has one. Resolves when the object is complete; rejects with UploadCancelledError on abort (the parts
  * sent so far stay in S3 for the next run), or UploadError saying what failed.
  */
 export async function uploadMultipart(opts: MultipartUploadOptions): Promise<UploadResult> {
-  const { client, bucket, key, source, signal } = opts;
+  const { bucket, key, source, signal } = opts;
   const partSize = choosePartSize(source.size, opts.partSize ?? DEFAULT_PART_SIZE);
   const where = `s3://${bucket}/${key}`;
   if (signal?.aborted) throw new UploadCancelledError();
+  if (source.size < partSize) return putSingle(opts, where);
 
-  if (source.size < partSize) {
-    opts.onStart?.({ resumedParts: 0, partsTotal: 1, single: true });
-    const t0 = performance.now();
-    const body = await source.read(0, source.size);
-    let etag: string | undefined;
-    try {
-      const res = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: opts.contentType }), { abortSignal: signal });
-      etag = res.ETag;
-    } catch (e) {
-      if (isAbort(e, signal)) throw new UploadCancelledError();
-      throw new UploadError(`uploading ${source.name ?? 'the file'} to ${where} failed: ${describe(e)}`, e);
-    }
-    const dt = (performance.now() - t0) / 1000;
-    opts.onProgress?.({ done: source.size, total: source.size, mbPerS: dt > 0 ? source.size / dt / 1e6 : 0, etaS: 0, partsDone: 1, partsTotal: 1, resumedParts: 0 });
-    return { bucket, key, size: source.size, single: true, partsTotal: 1, partsSent: 1, resumedParts: 0, uploadPartCalls: 0, restarted: false, etag };
-  }
-
-  const partsTotal = Math.ceil(source.size / partSize);
-  const partLen = (n: number) => Math.min(partSize, source.size - (n - 1) * partSize);
   const store = opts.stateStore;
-  const stateKey = store ? uploadStateKey(await sourceFingerprint(source), bucket, key) : '';
-  let restarted = false;
-  let state: UploadState | undefined = store ? await store.get(stateKey) : undefined;
-  if (state && (state.partSize !== partSize || state.size !== source.size || state.bucket !== bucket || state.key !== key)) {
-    // another part size (option changed): parts cannot be reused; drop that upload
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: state.uploadId })).catch(() => {});
-    state = undefined;
-  }
-
-  // Which parts S3 really holds: ListParts is the truth. A part counts when its size is what this file's part
-  // must be and, if we recorded its ETag, the ETag matches.
-  let held = new Map<number, UploadedPart>();
-  if (state) {
-    try {
-      held = await listParts(client, state, signal);
-      const recorded = new Map(state.parts.map((p) => [p.partNumber, p]));
-      for (const [n, p] of held) {
-        const r = recorded.get(n);
-        if (p.size !== partLen(n) || (r && unquote(r.etag) !== unquote(p.etag))) held.delete(n);
-        else if (r?.checksumCRC32 && !p.checksumCRC32) p.checksumCRC32 = r.checksumCRC32;
-      }
-    } catch (e) {
-      if (isAbort(e, signal)) throw new UploadCancelledError();
-      if (!isNoSuchUpload(e)) throw new UploadError(`checking the unfinished upload of ${where} (ListParts) failed: ${describe(e)}`, e);
-      // stale upload id (aborted, expired by a lifecycle rule, or completed elsewhere): start over cleanly
-      restarted = true;
-      state = undefined;
-      held = new Map();
-    }
-  }
-
-  const create = async (): Promise<UploadState> => {
-    const crc32 = (await client.config.requestChecksumCalculation?.()) === 'WHEN_SUPPORTED';
-    try {
-      const res = await client.send(
-        new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: opts.contentType, ...(crc32 ? { ChecksumAlgorithm: 'CRC32' as const } : {}) }),
-        { abortSignal: signal },
-      );
-      if (!res.UploadId) throw new Error('S3 answered without an UploadId');
-      return { uploadId: res.UploadId, bucket, key, size: source.size, partSize, parts: [], crc32, startedAt: new Date().toISOString() };
-    } catch (e) {
-      if (isAbort(e, signal)) throw new UploadCancelledError();
-      throw new UploadError(`starting the multipart upload of ${where} failed: ${describe(e)}`, e);
-    }
+  const plan: Plan = {
+    o: opts, partSize, partsTotal: Math.ceil(source.size / partSize), where, store,
+    stateKey: store ? uploadStateKey(await sourceFingerprint(source), bucket, key) : '', uploadPartCalls: 0, partsSent: 0,
   };
-  if (!state) {
-    state = await create();
-    if (store) await store.set(stateKey, state);
-  } else {
-    state.parts = [...held.values()].sort((a, b) => a.partNumber - b.partNumber);
-    if (store) await store.set(stateKey, state);
-  }
-
-  let uploadPartCalls = 0;
-  let partsSent = 0;
+  let { state, restarted } = await resumeState(plan);
+  if (store) await store.set(plan.stateKey, state);
   const resumedParts = state.parts.length;
-  opts.onStart?.({ resumedParts, partsTotal, single: false });
-
-  const run = async (st: UploadState): Promise<void> => {
-    const done = new Map(st.parts.map((p) => [p.partNumber, p]));
-    const todo: number[] = [];
-    for (let n = 1; n <= partsTotal; n++) if (!done.has(n)) todo.push(n);
-    const resumedBytes = st.parts.reduce((s, p) => s + p.size, 0);
-    let sentBytes = 0;
-    const t0 = performance.now();
-    const report = () => {
-      const dt = (performance.now() - t0) / 1000;
-      const rate = dt > 0 ? sentBytes / dt : 0;
-      const doneBytes = resumedBytes + sentBytes;
-      opts.onProgress?.({
-        done: doneBytes, total: source.size, mbPerS: rate / 1e6,
-        etaS: rate > 0 ? (source.size - doneBytes) / rate : null,
-        partsDone: done.size, partsTotal, resumedParts,
-      });
-    };
-    report();
-    // state writes are serialised so a slow write cannot overwrite a newer one
-    let saving: Promise<void> = Promise.resolve();
-    const save = () => {
-      if (!store) return saving;
-      const snapshot: UploadState = { ...st, parts: [...done.values()].sort((a, b) => a.partNumber - b.partNumber) };
-      saving = saving.then(() => store.set(stateKey, snapshot));
-      return saving;
-    };
-    const inner = new AbortController();
-    const onAbort = () => inner.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let next = 0;
-    const maxRetries = opts.maxRetries ?? 4;
-    const base = opts.retryBaseMs ?? 500;
-    const worker = async () => {
-      try {
-        await parts();
-      } catch (e) {
-        inner.abort(); // stop the other workers; their parts are re-sent on the next run
-        throw e;
-      }
-    };
-    const parts = async () => {
-      while (next < todo.length && !inner.signal.aborted) {
-        const n = todo[next++];
-        const offset = (n - 1) * partSize;
-        const body = await source.read(offset, partLen(n));
-        for (let attempt = 0; ; attempt++) {
-          try {
-            uploadPartCalls++;
-            const res = await client.send(
-              new UploadPartCommand({
-                Bucket: bucket, Key: key, UploadId: st.uploadId, PartNumber: n, Body: body,
-                ...(st.crc32 ? { ChecksumAlgorithm: 'CRC32' as const } : {}),
-              }),
-              { abortSignal: inner.signal },
-            );
-            if (!res.ETag) {
-              throw new UploadError(
-                `S3 accepted part ${n} of ${where} but the browser could not see its ETag header: the bucket's CORS rule must list ETag under ExposeHeaders (see docs/cloud.md)`,
-              );
-            }
-            done.set(n, { partNumber: n, etag: res.ETag, size: body.byteLength, ...(res.ChecksumCRC32 ? { checksumCRC32: res.ChecksumCRC32 } : {}) });
-            partsSent++;
-            sentBytes += body.byteLength;
-            await save();
-            report();
-            break;
-          } catch (e) {
-            if (isAbort(e, signal)) throw new UploadCancelledError();
-            if (e instanceof UploadError || isNoSuchUpload(e) || !isTransient(e) || attempt >= maxRetries) throw e;
-            await sleep(Math.min(10_000, base * 2 ** attempt) * (0.75 + Math.random() / 2), signal);
-          }
-        }
-      }
-    };
-    try {
-      const results = await Promise.allSettled(Array.from({ length: Math.min(opts.queueSize ?? 4, Math.max(1, todo.length)) }, worker));
-      await saving.catch(() => {});
-      if (signal?.aborted) throw new UploadCancelledError();
-      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (rejected.length) {
-        // the first real error, not the "stopped because a sibling failed" ones
-        const real = rejected.find((r) => errName(r.reason) !== 'AbortError' && !(r.reason instanceof UploadCancelledError));
-        throw (real ?? rejected[0]).reason;
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-    st.parts = [...done.values()].sort((a, b) => a.partNumber - b.partNumber);
-  };
+  opts.onStart?.({ resumedParts, partsTotal: plan.partsTotal, single: false });
 
   try {
     try {
-      await run(state);
+      await sendParts(plan, state, resumedParts);
     } catch (e) {
       if (!isNoSuchUpload(e) || restarted) throw e;
       // the upload id went stale between ListParts and UploadPart: one clean restart
       restarted = true;
-      if (store) await store.delete(stateKey);
-      state = await create();
-      if (store) await store.set(stateKey, state);
-      await run(state);
+      if (store) await store.delete(plan.stateKey);
+      state = await createUpload(plan);
+      if (store) await store.set(plan.stateKey, state);
+      await sendParts(plan, state, resumedParts);
     }
-    const parts: CompletedPart[] = state.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ...(p.checksumCRC32 ? { ChecksumCRC32: p.checksumCRC32 } : {}) }));
-    let etag: string | undefined;
-    try {
-      const res = await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: state.uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal });
-      etag = res.ETag;
-    } catch (e) {
-      if (isAbort(e, signal)) throw new UploadCancelledError();
-      if (isNoSuchUpload(e) || errName(e) === 'InvalidPart') {
-        if (store) await store.delete(stateKey);
-        throw new UploadError(`completing the upload of ${where} failed: ${describe(e)}; its parts are gone from S3 — start the upload again`, e);
-      }
-      throw e;
-    }
-    if (store) await store.delete(stateKey);
-    return { bucket, key, size: source.size, single: false, partsTotal, partsSent, resumedParts: restarted ? 0 : resumedParts, uploadPartCalls, restarted, etag };
+    const etag = await completeUpload(plan, state);
+    if (store) await store.delete(plan.stateKey);
+    return {
+      bucket, key, size: source.size, single: false, partsTotal: plan.partsTotal, partsSent: plan.partsSent,
+      resumedParts: restarted ? 0 : resumedParts, uploadPartCalls: plan.uploadPartCalls, restarted, etag,
+    };
   } catch (e) {
     if (e instanceof UploadCancelledError || e instanceof UploadError) throw e;
     if (isAbort(e, signal)) throw new UploadCancelledError();
     throw new UploadError(`uploading ${source.name ?? 'the file'} to ${where} failed: ${describe(e)}`, e);
+  }
+}
+
+/** An object smaller than one part: one PutObject. */
+async function putSingle(opts: MultipartUploadOptions, where: string): Promise<UploadResult> {
+  const { client, bucket, key, source, signal } = opts;
+  opts.onStart?.({ resumedParts: 0, partsTotal: 1, single: true });
+  const t0 = performance.now();
+  const body = await source.read(0, source.size);
+  let etag: string | undefined;
+  try {
+    const res = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: opts.contentType }), { abortSignal: signal });
+    etag = res.ETag;
+  } catch (e) {
+    if (isAbort(e, signal)) throw new UploadCancelledError();
+    throw new UploadError(`uploading ${source.name ?? 'the file'} to ${where} failed: ${describe(e)}`, e);
+  }
+  const dt = (performance.now() - t0) / 1000;
+  opts.onProgress?.({ done: source.size, total: source.size, mbPerS: dt > 0 ? source.size / dt / 1e6 : 0, etaS: 0, partsDone: 1, partsTotal: 1, resumedParts: 0 });
+  return { bucket, key, size: source.size, single: true, partsTotal: 1, partsSent: 1, resumedParts: 0, uploadPartCalls: 0, restarted: false, etag };
+}
+
+/**
+ * The upload to continue: the saved one with the parts S3 really holds, or a new one (none saved, saved with
+ * another part size, or its upload id gone stale — then `restarted`).
+ */
+async function resumeState(p: Plan): Promise<{ state: UploadState; restarted: boolean }> {
+  const { client, bucket, key, source, signal } = p.o;
+  let restarted = false;
+  let state: UploadState | undefined = p.store ? await p.store.get(p.stateKey) : undefined;
+  if (state && (state.partSize !== p.partSize || state.size !== source.size || state.bucket !== bucket || state.key !== key)) {
+    // another part size (option changed): parts cannot be reused; drop that upload
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: state.uploadId })).catch(() => {});
+    state = undefined;
+  }
+  if (!state) return { state: await createUpload(p), restarted };
+  // Which parts S3 really holds: ListParts is the truth. A part counts when its size is what this file's part
+  // must be and, if we recorded its ETag, the ETag matches.
+  let held: Map<number, UploadedPart>;
+  try {
+    held = await listParts(client, state, signal);
+    const recorded = new Map(state.parts.map((x) => [x.partNumber, x]));
+    for (const [n, part] of held) {
+      const r = recorded.get(n);
+      if (part.size !== partLen(p, n) || (r && unquote(r.etag) !== unquote(part.etag))) held.delete(n);
+      else if (r?.checksumCRC32 && !part.checksumCRC32) part.checksumCRC32 = r.checksumCRC32;
+    }
+  } catch (e) {
+    if (isAbort(e, signal)) throw new UploadCancelledError();
+    if (!isNoSuchUpload(e)) throw new UploadError(`checking the unfinished upload of ${p.where} (ListParts) failed: ${describe(e)}`, e);
+    // stale upload id (aborted, expired by a lifecycle rule, or completed elsewhere): start over cleanly
+    restarted = true;
+    return { state: await createUpload(p), restarted };
+  }
+  state.parts = sortedParts(held);
+  return { state, restarted };
+}
+
+/** CreateMultipartUpload (with CRC32 part checksums when the client computes them). */
+async function createUpload(p: Plan): Promise<UploadState> {
+  const { client, bucket, key, source, signal } = p.o;
+  const crc32 = (await client.config.requestChecksumCalculation?.()) === 'WHEN_SUPPORTED';
+  try {
+    const res = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: p.o.contentType, ...(crc32 ? { ChecksumAlgorithm: 'CRC32' as const } : {}) }),
+      { abortSignal: signal },
+    );
+    if (!res.UploadId) throw new Error('S3 answered without an UploadId');
+    return { uploadId: res.UploadId, bucket, key, size: source.size, partSize: p.partSize, parts: [], crc32, startedAt: new Date().toISOString() };
+  } catch (e) {
+    if (isAbort(e, signal)) throw new UploadCancelledError();
+    throw new UploadError(`starting the multipart upload of ${p.where} failed: ${describe(e)}`, e);
+  }
+}
+
+/** Sends the parts `st` does not hold yet, `queueSize` at a time, saving the state after each; fills `st.parts`. */
+async function sendParts(p: Plan, st: UploadState, resumedParts: number): Promise<void> {
+  const { source, signal } = p.o;
+  const done = new Map(st.parts.map((x) => [x.partNumber, x]));
+  const todo: number[] = [];
+  for (let n = 1; n <= p.partsTotal; n++) if (!done.has(n)) todo.push(n);
+  const resumedBytes = st.parts.reduce((sum, x) => sum + x.size, 0);
+  let sentBytes = 0;
+  const t0 = performance.now();
+  const report = () => {
+    const dt = (performance.now() - t0) / 1000;
+    const rate = dt > 0 ? sentBytes / dt : 0;
+    const doneBytes = resumedBytes + sentBytes;
+    p.o.onProgress?.({
+      done: doneBytes, total: source.size, mbPerS: rate / 1e6,
+      etaS: rate > 0 ? (source.size - doneBytes) / rate : null,
+      partsDone: done.size, partsTotal: p.partsTotal, resumedParts,
+    });
+  };
+  report();
+  // state writes are serialised so a slow write cannot overwrite a newer one
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => {
+    const store = p.store;
+    if (!store) return saving;
+    const snapshot: UploadState = { ...st, parts: sortedParts(done) };
+    saving = saving.then(() => store.set(p.stateKey, snapshot));
+    return saving;
+  };
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let next = 0;
+  const worker = async () => {
+    try {
+      while (next < todo.length && !inner.signal.aborted) {
+        const n = todo[next++];
+        await sendPart(p, st, n, inner.signal, async (part) => {
+          done.set(n, part);
+          p.partsSent++;
+          sentBytes += part.size;
+          await save();
+          report();
+        });
+      }
+    } catch (e) {
+      inner.abort(); // stop the other workers; their parts are re-sent on the next run
+      throw e;
+    }
+  };
+  try {
+    const results = await Promise.allSettled(Array.from({ length: Math.min(p.o.queueSize ?? 4, Math.max(1, todo.length)) }, worker));
+    await saving.catch(() => {});
+    if (signal?.aborted) throw new UploadCancelledError();
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected.length) {
+      // the first real error, not the "stopped because a sibling failed" ones
+      const real = rejected.find((r) => errName(r.reason) !== 'AbortError' && !(r.reason instanceof UploadCancelledError));
+      throw (real ?? rejected[0]).reason;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  st.parts = sortedParts(done);
+}
+
+/**
+ * One UploadPart, re-tried with backoff on transient failures. `accepted` records the part (state, progress);
+ * it runs inside the retry, as a failure there counts as the part's failure.
+ */
+async function sendPart(p: Plan, st: UploadState, n: number, abort: AbortSignal, accepted: (part: UploadedPart) => Promise<void>): Promise<void> {
+  const { client, bucket, key, source, signal } = p.o;
+  const maxRetries = p.o.maxRetries ?? 4;
+  const base = p.o.retryBaseMs ?? 500;
+  const body = await source.read((n - 1) * p.partSize, partLen(p, n));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      p.uploadPartCalls++;
+      const res = await client.send(
+        new UploadPartCommand({
+          Bucket: bucket, Key: key, UploadId: st.uploadId, PartNumber: n, Body: body,
+          ...(st.crc32 ? { ChecksumAlgorithm: 'CRC32' as const } : {}),
+        }),
+        { abortSignal: abort },
+      );
+      if (!res.ETag) {
+        throw new UploadError(
+          `S3 accepted part ${n} of ${p.where} but the browser could not see its ETag header: the bucket's CORS rule must list ETag under ExposeHeaders (see docs/cloud.md)`,
+        );
+      }
+      await accepted({ partNumber: n, etag: res.ETag, size: body.byteLength, ...(res.ChecksumCRC32 ? { checksumCRC32: res.ChecksumCRC32 } : {}) });
+      return;
+    } catch (e) {
+      if (isAbort(e, signal)) throw new UploadCancelledError();
+      if (e instanceof UploadError || isNoSuchUpload(e) || !isTransient(e) || attempt >= maxRetries) throw e;
+      await sleep(Math.min(10_000, base * 2 ** attempt) * (0.75 + Math.random() / 2), signal);
+    }
+  }
+}
+
+/** CompleteMultipartUpload with every part; a lost upload drops the saved state (nothing left to resume). */
+async function completeUpload(p: Plan, state: UploadState): Promise<string | undefined> {
+  const { client, bucket, key, signal } = p.o;
+  const parts: CompletedPart[] = state.parts.map((x) => ({ PartNumber: x.partNumber, ETag: x.etag, ...(x.checksumCRC32 ? { ChecksumCRC32: x.checksumCRC32 } : {}) }));
+  try {
+    const res = await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: state.uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal });
+    return res.ETag;
+  } catch (e) {
+    if (isAbort(e, signal)) throw new UploadCancelledError();
+    if (isNoSuchUpload(e) || errName(e) === 'InvalidPart') {
+      if (p.store) await p.store.delete(p.stateKey);
+      throw new UploadError(`completing the upload of ${p.where} failed: ${describe(e)}; its parts are gone from S3 — start the upload again`, e);
+    }
+    throw e;
   }
 }
 
