@@ -29,6 +29,6 @@ export function decideMode(f: PlacementFacts): RunMode {
 }
 
 /** Whether a mode runs its tasks in Lambda. */
-export function runsInLambda(mode: RunMode): boolean {
+export function runsInLambda(mode: RunMode): mode is Exclude<RunMode, 'local'> {
   return mode !== 'local';
 }

@@ -13,7 +13,7 @@ import type { CloudJobRequest, JobWorkerApi } from '../../../workers/job-worker.
 import { toCloudConfig, type CloudSettings } from '../../platform/cloud/settings.ts';
 import { lambdaRunOn, type RunOn } from '../../platform/cloud/pricing.ts';
 import { datasetPrefix, type CloudLocation } from '../../platform/cloud/location.ts';
-import { decideMode, type RunMode } from '../../platform/placement.ts';
+import { decideMode, runsInLambda, type RunMode } from '../../platform/placement.ts';
 import type { BundledDb } from './moldbs.ts';
 import type { LambdaStageReport } from '../../platform/cloud/lambda-pool.ts';
 import type { CloudConfig } from '../../platform/cloud/config.ts';
@@ -147,7 +147,7 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
   try {
     const req = { meta: opts.meta, dbs: opts.dbs.map((d) => d.db), params: { ...opts.params, databases: [...opts.params.databases], adducts: [...opts.params.adducts], neutralLosses: [...opts.params.neutralLosses], chemMods: [...opts.params.chemMods] } };
     const progress = Comlink.proxy((p: Progress) => opts.onProgress?.(p));
-    if (mode !== 'local' && config && opts.cloud) {
+    if (runsInLambda(mode) && config && opts.cloud) {
       const s = opts.cloud.settings;
       // Credentials travel to the worker in this message only; the stored record gets runOn (no keys).
       const creq: CloudJobRequest = { ...req, mode, config, ...(s.credentialMode === 'cognito' ? { identityPoolId: s.identityPoolId.trim() } : {}) };

@@ -1,6 +1,5 @@
-// Node side of the cloud run modes (Lithops-METASPACE's serverless / hybrid):
-//   hybrid     — ingest here (local dataset store), copy the segments to S3, run the task stages in Lambda;
-//   serverless — upload the imzML/ibd to S3 (or use s3:// paths as they are), ingest in Lambda, tasks in Lambda.
+// Node side of the cloud run modes (placement: platform/node/place.ts): the CLI's cloud settings, and the
+// serverless ingest — upload the imzML/ibd to S3 (or use s3:// paths as they are), ingest in Lambda.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -12,8 +11,6 @@ import { fingerprint, findIbd } from './open-source.ts';
 import { runCloudIngest } from '../cloud/ingest.ts';
 import { uploadMultipart } from '../cloud/multipart-upload.ts';
 import { NodeFileSource } from './file-source.ts';
-
-export type { Cloud } from '../cloud/config.ts';
 
 /** Cloud settings from `--cloud-config FILE` and/or the IMZLENS_* environment; null when none are set. */
 export async function loadCloudConfig(file: string | undefined): Promise<CloudConfig | null> {
@@ -27,9 +24,6 @@ export async function loadCloudConfig(file: string | undefined): Promise<CloudCo
   }
   return cloudConfigFromEnv(process.env, json as Parameters<typeof cloudConfigFromEnv>[1]);
 }
-
-// uploadDataset moved to ../cloud/upload-dataset.ts (the page uses it too); re-exported for the CLI.
-export { uploadDataset } from '../cloud/upload-dataset.ts';
 
 function parseS3Url(p: string): { bucket: string; key: string } | null {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(p);
