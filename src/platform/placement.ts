@@ -32,3 +32,15 @@ export function decideMode(f: PlacementFacts): RunMode {
 export function runsInLambda(mode: RunMode): mode is Exclude<RunMode, 'local'> {
   return mode !== 'local';
 }
+
+/** The page's "Run on" choices (the job form). */
+export type RunOnChoice = 'browser' | 'lambda' | 'auto';
+
+/**
+ * Where the job form's "Run on" choice sends a job, by the same rule: "Auto" sends a large job to Lambda when the
+ * cloud settings are usable; a cloud dataset always goes to Lambda.
+ */
+export function chooseRunOn(runOn: RunOnChoice, o: { cloudUsable: boolean; cloudDataset: boolean; large: () => boolean }): 'browser' | 'lambda' {
+  const requested = runOn === 'browser' ? 'local' : runOn === 'lambda' ? 'hybrid' : 'auto';
+  return runsInLambda(decideMode({ requested, cloudUsable: o.cloudUsable, datasetInCloud: o.cloudDataset, large: o.large })) ? 'lambda' : 'browser';
+}

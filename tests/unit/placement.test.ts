@@ -1,6 +1,6 @@
 // The one placement rule (src/platform/placement.ts) the CLI (`--impl`) and the page (Run on) share.
 import { describe, expect, it } from 'vitest';
-import { decideMode, runsInLambda } from '../../src/platform/placement.ts';
+import { chooseRunOn, decideMode, runsInLambda } from '../../src/platform/placement.ts';
 
 describe('decideMode', () => {
   const never = () => {
@@ -26,5 +26,19 @@ describe('decideMode', () => {
     expect(runsInLambda('local')).toBe(false);
     expect(runsInLambda('hybrid')).toBe(true);
     expect(runsInLambda('serverless')).toBe(true);
+  });
+});
+
+describe('chooseRunOn (the job form\'s "Run on")', () => {
+  const large = () => true;
+  const small = () => false;
+  it('same answers as the form gave before the rule was shared', () => {
+    expect(chooseRunOn('browser', { cloudUsable: true, cloudDataset: false, large })).toBe('browser');
+    expect(chooseRunOn('browser', { cloudUsable: true, cloudDataset: true, large: small })).toBe('lambda');
+    expect(chooseRunOn('lambda', { cloudUsable: true, cloudDataset: false, large: small })).toBe('lambda');
+    expect(chooseRunOn('auto', { cloudUsable: true, cloudDataset: false, large })).toBe('lambda');
+    expect(chooseRunOn('auto', { cloudUsable: false, cloudDataset: false, large })).toBe('browser');
+    expect(chooseRunOn('auto', { cloudUsable: true, cloudDataset: false, large: small })).toBe('browser');
+    expect(chooseRunOn('auto', { cloudUsable: false, cloudDataset: true, large: small })).toBe('lambda');
   });
 });

@@ -20,6 +20,9 @@ import type { CloudConfig } from '../../platform/cloud/config.ts';
 import { cloudLocation } from './cloud-datasets.ts';
 import { deleteJobRecord, getJobResult, getJobSummary, jobKeysOf, putJobResult, putJobSummary } from '../../platform/browser/job-store.ts';
 
+/** The job form's "Run on" → 'browser' | 'lambda', by the shared placement rule. */
+export { chooseRunOn } from '../../platform/placement.ts';
+
 export interface JobSummary {
   key: string;
   datasetId: string;
