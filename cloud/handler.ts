@@ -10,8 +10,8 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CodecError, decodeValue, encodeValue } from '../src/core/job/codec.ts';
 import { getTask, type TaskFn } from '../src/core/job/tasks.ts';
-import { S3SegmentStore } from '../src/platform/shared/s3-store.ts';
-import type { TaskStatus } from '../src/platform/shared/lambda-pool.ts';
+import { S3SegmentStore } from '../src/platform/cloud/s3-store.ts';
+import type { TaskStatus } from '../src/platform/cloud/lambda-pool.ts';
 import { registerTestTasks } from '../src/core/job/test-tasks.ts';
 import { registerDiagTasks } from './diag-tasks.ts';
 import './ingest-task.ts';

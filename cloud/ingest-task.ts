@@ -1,7 +1,7 @@
 // Cloud-side ingest/segmentation: reads byte ranges of an imzML + ibd already in S3 and writes the dataset's
 // segments into the task's S3 store, so a big dataset never passes through the browser.
 // 'cloud-ingest' runs the whole single-pass ingest in one invocation (≲ 7 GB of ibd in 15 min). The split ingest
-// (src/core/imzml/split-ingest.ts; driver src/platform/shared/cloud-ingest.ts) spreads it over many:
+// (src/core/imzml/split-ingest.ts; driver src/platform/cloud/ingest.ts) spreads it over many:
 //   'ingest-plan'   parse the imzML index once, check the pair, sample the bounds, write the chunk specs;
 //   'ingest-chunk'  one range of spectra → one sorted piece per m/z bucket + its TIC;
 //   'ingest-merge'  one bucket: k-way merge of its pieces → its segment(s);
@@ -21,8 +21,8 @@ import {
 } from '../src/core/imzml/split-ingest.ts';
 import { registerTask, type TaskContext } from '../src/core/job/tasks.ts';
 import type { SegmentInfo } from '../src/core/types.ts';
-import { S3Source } from '../src/platform/shared/s3-source.ts';
-import { S3SegmentStore } from '../src/platform/shared/s3-store.ts';
+import { S3Source } from '../src/platform/cloud/s3-source.ts';
+import { S3SegmentStore } from '../src/platform/cloud/s3-store.ts';
 
 export interface CloudIngestInput {
   /** Keys of the uploaded pair, in the store's bucket unless `bucket` is given. */

@@ -1,7 +1,7 @@
 // The local cloud: s3rver + our Lambda Invoke server running the bundled handler, wired together, on
 // 127.0.0.1 with free ports. Used by the integration tests and by `npm run cloud:local`.
 import { existsSync } from 'node:fs';
-import type { CloudConfig } from '../src/platform/shared/cloud-config.ts';
+import type { CloudConfig } from '../src/platform/cloud/config.ts';
 import { DEFAULT_HANDLER, startLocalLambda, type FaultRates, type LocalLambda } from './local-lambda.ts';
 import { startLocalS3, type LocalS3 } from './local-s3.ts';
 

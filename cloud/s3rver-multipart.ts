@@ -1,5 +1,5 @@
 // What s3rver 3.7.1 lacks of S3's multipart API, added as one Koa middleware in front of its router, so the
-// resumable upload (src/platform/shared/multipart-upload.ts) can be tested on the local stack:
+// resumable upload (src/platform/cloud/multipart-upload.ts) can be tested on the local stack:
 //   GET    /<bucket>/<key>?uploadId=…             ListParts (PartNumber, ETag, Size; max-parts/part-number-marker paging)
 //   DELETE /<bucket>/<key>?uploadId=…             AbortMultipartUpload
 //   PUT    …?partNumber=…&uploadId=<unknown>      404 NoSuchUpload (s3rver would store the part anyway)

@@ -1,40 +1,38 @@
 // Web Worker that runs a whole annotation job (ion formulas, isotope patterns, planning, FDR) off the main
-// thread, so the page stays responsive; scoring fans out to the task pool (nested workers), or — runCloud,
-// hybrid mode — to the user's AWS Lambda: the dataset is copied to S3 once, then LambdaPool runs the tasks.
+// thread, so the page stays responsive; scoring fans out to the task pool (nested workers), or — runCloud — to
+// the user's AWS Lambda: hybrid mode copies the dataset to S3 once, serverless (a cloud dataset) reads it there.
 // Cloud credentials arrive with the request and live only in this worker's memory for the job.
 import * as Comlink from 'comlink';
-import { decodeCentroidTable, encodeCentroidTable, type CachedCentroidTable, type CentroidCache } from '../src/core/chem/centroid-cache.ts';
 import type { MolDb } from '../src/core/chem/moldb.ts';
 import { runAnnotation, type Progress } from '../src/core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../src/core/job/result.ts';
 import { BLOB_MASK } from '../src/core/store.ts';
 import type { DatasetMeta } from '../src/core/types.ts';
-import type { CloudConfig } from '../src/platform/shared/cloud-config.ts';
-import type { LambdaStageReport } from '../src/platform/shared/lambda-pool.ts';
+import type { Cloud, CloudConfig } from '../src/platform/cloud/config.ts';
+import type { Executor } from '../src/core/job/executor.ts';
+import type { SegmentStore } from '../src/core/store.ts';
+import type { LambdaStageReport } from '../src/platform/cloud/lambda-pool.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 import { WorkerPool } from '../src/platform/browser/worker-pool.ts';
-import { createStore, get, set } from 'idb-keyval';
+import { IdbCentroidCache } from '../src/platform/browser/centroid-cache.ts';
 
 const store = new IdbSegmentStore();
-const centroids = createStore('imzlens-centroids', 'tables');
 /** Centroid tables cached in IndexedDB across jobs and reloads. */
-const centroidCache: CentroidCache = {
-  async get(key: string): Promise<CachedCentroidTable | undefined> {
-    const bytes = await get<Uint8Array>(key, centroids).catch(() => undefined);
-    return bytes ? decodeCentroidTable(bytes, `centroid cache entry ${key}`) : undefined;
-  },
-  async set(key: string, value: CachedCentroidTable): Promise<void> {
-    await set(key, encodeCentroidTable(value), centroids).catch(() => {});
-  },
-};
+const centroidCache = new IdbCentroidCache();
 
 let pool: WorkerPool | null = null;
 let controller: AbortController | null = null;
 
-export interface CloudJobRequest {
+export interface JobRequest {
   meta: DatasetMeta;
   dbs: MolDb[];
   params: JobParams;
+  workers?: number;
+}
+
+export interface CloudJobRequest extends JobRequest {
+  /** 'hybrid' (default): copy the dataset to S3 first; 'serverless': a cloud dataset, already in S3. */
+  mode?: 'hybrid' | 'serverless';
   /** From toCloudConfig (cloud-settings.ts): plain data, keys included when the user gave keys. */
   config: CloudConfig;
   /** Cognito identity pool id, when the user chose an identity pool instead of keys. */
@@ -55,54 +53,74 @@ async function localMask(meta: DatasetMeta): Promise<Uint8Array> {
   return mask;
 }
 
+/** The page's placement made concrete (platform/placement.ts decides the mode): where the segments are, what runs the tasks. */
+interface Placed {
+  store: SegmentStore;
+  executor: Executor;
+  mask: Uint8Array;
+}
+
+/** local: the IndexedDB store and the Web Worker pool. */
+async function placeLocal(req: JobRequest): Promise<Placed> {
+  pool ??= new WorkerPool({ workers: req.workers });
+  return { store, executor: pool, mask: await localMask(req.meta) };
+}
+
+/**
+ * hybrid: copy the dataset to S3 (stage 'upload'; skipped when it is there already), then LambdaPool;
+ * serverless (a cloud dataset, ingested in Lambda): its segments are in S3 already, LambdaPool.
+ */
+async function placeLambda(req: CloudJobRequest, signal: AbortSignal, onProgress: (p: Progress) => void): Promise<Placed & { cloud: Cloud; uploaded: boolean }> {
+  // The SDK is loaded only for cloud jobs, not with every browser job.
+  const [{ createCloud }, { uploadDataset }, { cognitoCredentialProvider }] = await Promise.all([
+    import('../src/platform/cloud/config.ts'),
+    import('../src/platform/cloud/upload-dataset.ts'),
+    import('../src/platform/cloud/settings.ts'),
+  ]);
+  const config: CloudConfig = { ...req.config };
+  if (req.identityPoolId) config.credentialProvider = cognitoCredentialProvider(req.identityPoolId);
+  const cloud = createCloud(config);
+  const mask = await localMask(req.meta);
+  const uploaded = req.mode === 'serverless' ? false : await uploadDataset(store, req.meta, mask, cloud.store, {
+    signal,
+    onProgress: (done, total) => onProgress({ stage: 'upload', done, total }),
+  }).catch((e: Error) => {
+    if (signal.aborted) throw e;
+    throw new Error(`copying the dataset to s3://${config.bucket}/${config.prefix}datasets/ failed: ${e.name}: ${e.message}. Check the bucket, the keys and the bucket's CORS rule ("Test connection" in Cloud settings).`);
+  });
+  if (!uploaded) onProgress({ stage: 'upload', done: 1, total: 1 });
+  return { store: cloud.store, executor: cloud.pool, mask, cloud, uploaded };
+}
+
+/** One job at a time has a controller, so cancel() reaches it. */
+async function withController<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctrl = new AbortController();
+  controller = ctrl;
+  try {
+    return await work(ctrl.signal);
+  } finally {
+    if (controller === ctrl) controller = null;
+  }
+}
+
+function annotate(placed: Placed, req: JobRequest, onProgress: (p: Progress) => void, signal: AbortSignal): Promise<JobResult> {
+  return runAnnotation({
+    store: placed.store, meta: req.meta, mask: placed.mask, dbs: req.dbs, params: req.params, executor: placed.executor, centroidCache,
+    onProgress, signal,
+  });
+}
+
 const api = {
-  async run(req: { meta: DatasetMeta; dbs: MolDb[]; params: JobParams; workers?: number }, onProgress: (p: Progress) => void): Promise<JobResult> {
-    pool ??= new WorkerPool({ workers: req.workers });
-    const ctrl = new AbortController();
-    controller = ctrl;
-    try {
-      const mask = await localMask(req.meta);
-      return await runAnnotation({
-        store, meta: req.meta, mask, dbs: req.dbs, params: req.params, executor: pool, centroidCache,
-        onProgress, signal: ctrl.signal,
-      });
-    } finally {
-      if (controller === ctrl) controller = null;
-    }
+  async run(req: JobRequest, onProgress: (p: Progress) => void): Promise<JobResult> {
+    return withController(async (signal) => annotate(await placeLocal(req), req, onProgress, signal));
   },
-  /** Hybrid mode: copy the dataset to S3 (stage 'upload'; skipped when there), then score in Lambda. */
+  /** Lambda: hybrid (the dataset copied to S3 first) or serverless (a cloud dataset), see placeLambda. */
   async runCloud(req: CloudJobRequest, onProgress: (p: Progress) => void): Promise<CloudJobOutput> {
-    const ctrl = new AbortController();
-    controller = ctrl;
-    try {
-      // The SDK is loaded only for cloud jobs, not with every browser job.
-      const [{ createCloud }, { uploadDataset }] = await Promise.all([
-        import('../src/platform/shared/cloud-config.ts'),
-        import('../src/platform/shared/upload-dataset.ts'),
-      ]);
-      const config: CloudConfig = { ...req.config };
-      if (req.identityPoolId) {
-        const { fromCognitoIdentityPool } = await import('@aws-sdk/credential-providers');
-        config.credentialProvider = fromCognitoIdentityPool({ identityPoolId: req.identityPoolId, clientConfig: { region: req.identityPoolId.split(':')[0] } });
-      }
-      const cloud = createCloud(config);
-      const mask = await localMask(req.meta);
-      const uploaded = await uploadDataset(store, req.meta, mask, cloud.store, {
-        signal: ctrl.signal,
-        onProgress: (done, total) => onProgress({ stage: 'upload', done, total }),
-      }).catch((e: Error) => {
-        if (ctrl.signal.aborted) throw e;
-        throw new Error(`copying the dataset to s3://${config.bucket}/${config.prefix}datasets/ failed: ${e.name}: ${e.message}. Check the bucket, the keys and the bucket's CORS rule ("Test connection" in Cloud settings).`);
-      });
-      if (!uploaded) onProgress({ stage: 'upload', done: 1, total: 1 });
-      const result = await runAnnotation({
-        store: cloud.store, meta: req.meta, mask, dbs: req.dbs, params: req.params, executor: cloud.pool, centroidCache,
-        onProgress, signal: ctrl.signal,
-      });
-      return { result, reports: cloud.pool.reports, uploaded };
-    } finally {
-      if (controller === ctrl) controller = null;
-    }
+    return withController(async (signal) => {
+      const placed = await placeLambda(req, signal, onProgress);
+      const result = await annotate(placed, req, onProgress, signal);
+      return { result, reports: placed.cloud.pool.reports, uploaded: placed.uploaded };
+    });
   },
   cancel(): void {
     controller?.abort();

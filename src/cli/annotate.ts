@@ -14,20 +14,15 @@ import type { JobParams } from '../core/job/result.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
-import { NodePool } from '../platform/node/node-pool.ts';
 import { DirStageCache, defaultCacheRoot } from '../platform/node/stage-cache.ts';
 import { DirCentroidCache } from '../platform/node/centroid-cache.ts';
-import { openDataset } from '../platform/node/dataset-cache.ts';
 import { CancelledError } from '../core/job/executor.ts';
 import { ProgressPrinter } from './progress.ts';
 import { writeIonImagePngs } from './ion-pngs.ts';
-import type { Executor } from '../core/job/executor.ts';
-import type { SegmentStore } from '../core/store.ts';
-import type { DatasetMeta } from '../core/types.ts';
-import { loadCloudConfig, uploadDataset, ingestInCloud, type Cloud } from '../platform/node/cloud-run.ts';
-import { isLargeJob } from '../core/job/large-job.ts';
-import { createCloud } from '../platform/shared/cloud-config.ts';
-import { formatStageReport } from '../platform/shared/lambda-pool.ts';
+import { loadCloudConfig } from '../platform/node/cloud-run.ts';
+import { parseModeRequest, placeNodeJob, requireCloudSettings, type NodePlacement } from '../platform/node/place.ts';
+import type { RunMode } from '../platform/placement.ts';
+import type { Cloud } from '../platform/cloud/config.ts';
 
 const USAGE = `usage:
   imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]
@@ -43,6 +38,30 @@ interface Job {
   out: string;
 }
 
+const OPTIONS = {
+  impl: { type: 'string', default: 'local' },
+  workers: { type: 'string' },
+  'no-output': { type: 'boolean', default: false },
+  'no-cache': { type: 'boolean', default: false },
+  // keeps the dataset and centroid caches but recomputes the scores (benchmarks)
+  'no-score-cache': { type: 'boolean', default: false },
+  'all-ions': { type: 'boolean', default: false },
+  imzml: { type: 'string' },
+  ibd: { type: 'string' },
+  db: { type: 'string', multiple: true },
+  adducts: { type: 'string' },
+  'neutral-losses': { type: 'string' },
+  'chem-mods': { type: 'string' },
+  polarity: { type: 'string' },
+  sigma: { type: 'string' },
+  ppm: { type: 'string' },
+  decoys: { type: 'string' },
+  out: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  'cloud-config': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 const list = (s: string | undefined): string[] =>
   s === undefined ? [] : s.split(',').map((x) => x.trim()).filter((x, i, a) => x !== '' || a.length === 1);
 
@@ -50,40 +69,15 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      impl: { type: 'string', default: 'local' },
-      workers: { type: 'string' },
-      'no-output': { type: 'boolean', default: false },
-      'no-cache': { type: 'boolean', default: false },
-      // keeps the dataset and centroid caches but recomputes the scores (benchmarks)
-      'no-score-cache': { type: 'boolean', default: false },
-      'all-ions': { type: 'boolean', default: false },
-      imzml: { type: 'string' },
-      ibd: { type: 'string' },
-      db: { type: 'string', multiple: true },
-      adducts: { type: 'string' },
-      'neutral-losses': { type: 'string' },
-      'chem-mods': { type: 'string' },
-      polarity: { type: 'string' },
-      sigma: { type: 'string' },
-      ppm: { type: 'string' },
-      decoys: { type: 'string' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      'cloud-config': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: OPTIONS,
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const impl = values.impl!;
-  if (!['local', 'auto', 'serverless', 'hybrid'].includes(impl)) throw new Error(`--impl must be local, serverless, hybrid or auto (got '${impl}')`);
+  const requested = parseModeRequest(values.impl!);
   const cloudCfg = await loadCloudConfig(values['cloud-config']);
-  if ((impl === 'serverless' || impl === 'hybrid') && !cloudCfg) {
-    throw new Error(`--impl ${impl} needs cloud settings: set IMZLENS_BUCKET and IMZLENS_FUNCTION (and IMZLENS_LAMBDA_ENDPOINT / IMZLENS_S3_ENDPOINT for a local stack, region and credentials the AWS SDK way), or pass --cloud-config FILE (see docs/cloud.md)`);
-  }
+  requireCloudSettings(requested, cloudCfg);
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -106,39 +100,22 @@ export async function run(args: string[]): Promise<number> {
   const cacheRoot = defaultCacheRoot();
   const tmpRoot = values['no-cache'] ? await mkdtemp(join(tmpdir(), 'imzlens-')) : null;
   const root = tmpRoot ?? cacheRoot;
-  let executor: Executor | null = null;
-  let cloud: Cloud | null = null;
+  let placed: NodePlacement | null = null;
   try {
     const dbs = await loadDbs(job.dbPaths);
     const ingestStart = performance.now();
-    const onProgress = (stage: string, done: number, total: number) => printer.update(stage, done, total);
-    let ds: { store: SegmentStore; meta: DatasetMeta; mask: Uint8Array; cached: boolean };
-    let mode = impl;
-    if (mode === 'serverless') {
-      cloud = createCloud(cloudCfg!, { log: (l) => process.stderr.write(`${l}\n`) });
-      ds = { store: cloud.store, ...(await ingestInCloud(cloud, cloudCfg!, job.imzml, job.ibd, job.name, onProgress, controller.signal)), cached: false };
-    } else {
-      ds = await openDataset({
-        imzml: job.imzml,
-        ibd: job.ibd,
-        name: job.name,
-        root: join(root, 'datasets'),
-        useCache: !values['no-cache'],
-        onProgress: (p) => printer.update(p.stage, p.done, p.total),
-        signal: controller.signal,
-      });
-      if (mode === 'auto') mode = cloudCfg && isLargeJob(ds.meta, dbs, job.params) ? 'hybrid' : 'local';
-      if (mode === 'hybrid') {
-        cloud = createCloud(cloudCfg!, { log: (l) => process.stderr.write(`${l}\n`) });
-        await uploadDataset(ds.store, ds.meta, ds.mask, cloud.store, (d, t) => onProgress('upload', d, t));
-        ds = { ...ds, store: cloud.store };
-      }
-    }
+    placed = await placeNodeJob({ name: job.name, imzml: job.imzml, ibd: job.ibd, dbs, params: job.params }, {
+      requested, cloudConfig: cloudCfg, root, useCache: !values['no-cache'], workers,
+      onProgress: (stage, done, total) => printer.update(stage, done, total),
+      signal: controller.signal,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    const { mode, executor, cloud } = placed;
+    const ds = placed; // the dataset where the tasks read it: store, meta, mask, cached
     const ingestMs = performance.now() - ingestStart;
     printer.done(`dataset ${ds.meta.name}: ${ds.meta.width}×${ds.meta.height}, ${ds.meta.nSpectra} spectra, ${ds.meta.totalPeaks} peaks${ds.cached ? ' (cached)' : ''}; running ${mode}`);
     for (const w of ds.meta.warnings) process.stderr.write(`warning: ${w}\n`);
 
-    executor = cloud ? cloud.pool : new NodePool({ storeRoot: join(root, 'datasets'), workers });
     const { result, details } = await runAnnotationDetailed({
       store: ds.store,
       meta: ds.meta,
@@ -162,30 +139,7 @@ export async function run(args: string[]): Promise<number> {
       await writeIonImagePngs(ds, result, join(job.out, 'images'), 0.5);
       imagesMs = performance.now() - ti;
     }
-    const cpu = process.cpuUsage(cpu0);
-    const stats = {
-      dataset: { name: ds.meta.name, width: ds.meta.width, height: ds.meta.height, spectra: ds.meta.nSpectra, peaks: ds.meta.totalPeaks, cached: ds.cached },
-      params: job.params,
-      databases: dbs.map((d) => ({ name: d.name, formulas: d.formulas.length })),
-      stages: [{ stage: 'ingest', wallMs: ingestMs }, ...result.stats.stages, ...(imagesMs ? [{ stage: 'images', wallMs: imagesMs }] : [])],
-      wallMs: performance.now() - t0,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      peakRssMB: process.resourceUsage().maxRSS / 1024,
-      counts: {
-        ionFormulas: result.stats.ionFormulas,
-        targets: result.stats.targets,
-        decoys: result.stats.decoys,
-        centroids: details.centroids.nPeaks.reduce((s, v) => s + v, 0),
-        scored: result.stats.scored,
-        annotated: result.rows.length,
-        fdr5: result.rows.filter((r) => r.fdr <= 0.05).length,
-        fdr10: result.rows.filter((r) => r.fdr <= 0.1).length,
-        fdr20: result.rows.filter((r) => r.fdr <= 0.2).length,
-        fdr50: result.rows.filter((r) => r.fdr <= 0.5).length,
-      },
-      executor: { name: result.stats.executor, workers: result.stats.workers, mode },
-      ...(cloud ? { lambda: cloud.pool.reports } : {}),
-    };
+    const stats = runStats({ ds, result, details, dbs, params: job.params, mode, cloud, ingestMs, imagesMs, t0, cpu0 });
     await writeFile(join(job.out, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
     process.stderr.write(`results written to ${job.out}/ in ${(stats.wallMs / 1000).toFixed(1)} s\n`);
     return 0;
@@ -197,9 +151,40 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
-    await executor?.close();
+    await placed?.executor.close();
     if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
   }
+}
+
+/** What stats.json records of a run: dataset, parameters, stage times, resources, counts, executor (+ Lambda reports). */
+function runStats(r: {
+  ds: NodePlacement; result: JobResult; details: IonDetails; dbs: MolDb[]; params: JobParams; mode: RunMode; cloud: Cloud | null;
+  ingestMs: number; imagesMs: number; t0: number; cpu0: NodeJS.CpuUsage;
+}) {
+  const cpu = process.cpuUsage(r.cpu0);
+  return {
+    dataset: { name: r.ds.meta.name, width: r.ds.meta.width, height: r.ds.meta.height, spectra: r.ds.meta.nSpectra, peaks: r.ds.meta.totalPeaks, cached: r.ds.cached },
+    params: r.params,
+    databases: r.dbs.map((d) => ({ name: d.name, formulas: d.formulas.length })),
+    stages: [{ stage: 'ingest', wallMs: r.ingestMs }, ...r.result.stats.stages, ...(r.imagesMs ? [{ stage: 'images', wallMs: r.imagesMs }] : [])],
+    wallMs: performance.now() - r.t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    counts: {
+      ionFormulas: r.result.stats.ionFormulas,
+      targets: r.result.stats.targets,
+      decoys: r.result.stats.decoys,
+      centroids: r.details.centroids.nPeaks.reduce((s, v) => s + v, 0),
+      scored: r.result.stats.scored,
+      annotated: r.result.rows.length,
+      fdr5: r.result.rows.filter((a) => a.fdr <= 0.05).length,
+      fdr10: r.result.rows.filter((a) => a.fdr <= 0.1).length,
+      fdr20: r.result.rows.filter((a) => a.fdr <= 0.2).length,
+      fdr50: r.result.rows.filter((a) => a.fdr <= 0.5).length,
+    },
+    executor: { name: r.result.stats.executor, workers: r.result.stats.workers, mode: r.mode },
+    ...(r.cloud ? { lambda: r.cloud.pool.reports } : {}),
+  };
 }
 
 async function readConfig(path: string) {

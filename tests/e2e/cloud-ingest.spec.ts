@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack } from '../../cloud/local-stack.ts';
-import type { CloudConfig } from '../../src/platform/shared/cloud-config.ts';
+import type { CloudConfig } from '../../src/platform/cloud/config.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://127.0.0.1:${PORT}`;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../../cloud/local-stack.ts';
-import { createCloudClients } from '../../src/platform/shared/cloud-config.ts';
+import { createCloudClients } from '../../src/platform/cloud/config.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://127.0.0.1:${PORT}`;

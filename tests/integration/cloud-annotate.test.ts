@@ -8,8 +8,8 @@ import type { CachedCentroidTable, CentroidCache } from '../../src/core/chem/cen
 import { InlineExecutor } from '../../src/core/job/inline-executor.ts';
 import { runAnnotation } from '../../src/core/job/pipeline.ts';
 import { BLOB_MASK } from '../../src/core/store.ts';
-import { createCloud } from '../../src/platform/shared/cloud-config.ts';
-import { formatStageReport } from '../../src/platform/shared/lambda-pool.ts';
+import { createCloud } from '../../src/platform/cloud/config.ts';
+import { formatStageReport } from '../../src/platform/cloud/lambda-pool.ts';
 
 let stack: LocalStack;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import { startLocalStack, type LocalStack } from '../../cloud/local-stack.ts';
 import { getTask } from '../../src/core/job/tasks.ts';
 import { MemoryStore } from '../../src/core/memory-store.ts';
 import type { DatasetMeta, Segment } from '../../src/core/types.ts';
-import { createCloud } from '../../src/platform/shared/cloud-config.ts';
-import { formatStageReport } from '../../src/platform/shared/lambda-pool.ts';
+import { createCloud } from '../../src/platform/cloud/config.ts';
+import { formatStageReport } from '../../src/platform/cloud/lambda-pool.ts';
 
 /** A hand-checkable dataset: segment s has 50 + s peaks with intensity s + k/4 (exact in float32). */
 function segmentOf(s: number): Segment {

@@ -15,8 +15,8 @@ import { getTask } from '../../src/core/job/tasks.ts';
 import type { MemoryStore } from '../../src/core/memory-store.ts';
 import { BLOB_MASK, BLOB_TIC } from '../../src/core/store.ts';
 import type { DatasetMeta } from '../../src/core/types.ts';
-import { createCloud } from '../../src/platform/shared/cloud-config.ts';
-import { formatStageReport } from '../../src/platform/shared/lambda-pool.ts';
+import { createCloud } from '../../src/platform/cloud/config.ts';
+import { formatStageReport } from '../../src/platform/cloud/lambda-pool.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shared = path.resolve(repo, '../shared');

@@ -16,10 +16,10 @@ import { ingestDataset } from '../../src/core/imzml/ingest.ts';
 import { MemoryStore } from '../../src/core/memory-store.ts';
 import { BLOB_MASK, BLOB_TIC, type SegmentStore } from '../../src/core/store.ts';
 import type { DatasetMeta } from '../../src/core/types.ts';
-import { createCloud, datasetPrefix } from '../../src/platform/shared/cloud-config.ts';
-import { runCloudIngest } from '../../src/platform/shared/cloud-ingest.ts';
-import { formatStageReport } from '../../src/platform/shared/lambda-pool.ts';
-import { S3Source } from '../../src/platform/shared/s3-source.ts';
+import { createCloud, datasetPrefix } from '../../src/platform/cloud/config.ts';
+import { runCloudIngest } from '../../src/platform/cloud/ingest.ts';
+import { formatStageReport } from '../../src/platform/cloud/lambda-pool.ts';
+import { S3Source } from '../../src/platform/cloud/s3-source.ts';
 import { ingestInCloud } from '../../src/platform/node/cloud-run.ts';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.ts';
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalS3, type LocalS3 } from '../../cloud/local-s3.ts';
 import { LOCAL_KEYS } from '../../cloud/local-stack.ts';
 import type { DatasetMeta, Segment } from '../../src/core/types.ts';
-import { S3Source } from '../../src/platform/shared/s3-source.ts';
-import { S3SegmentStore } from '../../src/platform/shared/s3-store.ts';
+import { S3Source } from '../../src/platform/cloud/s3-source.ts';
+import { S3SegmentStore } from '../../src/platform/cloud/s3-store.ts';
 
 let s3: LocalS3;
 let client: S3Client;

@@ -1,4 +1,4 @@
-// Resumable multipart upload (src/platform/shared/multipart-upload.ts) against the local S3 (s3rver + the
+// Resumable multipart upload (src/platform/cloud/multipart-upload.ts) against the local S3 (s3rver + the
 // ListParts/Abort/NoSuchUpload extension in cloud/s3rver-multipart.ts): byte-identical objects, resume after a
 // cancel sends only the missing parts, a stale upload id restarts cleanly, a failing part is retried.
 import { AbortMultipartUploadCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -12,7 +12,7 @@ import {
   discardUpload,
   uploadMultipart,
   type UploadSource,
-} from '../../src/platform/shared/multipart-upload.ts';
+} from '../../src/platform/cloud/multipart-upload.ts';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'mpu-test';

@@ -2,7 +2,7 @@
 // (src/app/services/cloud-datasets.ts explainCloudError / cloudProblem).
 import { describe, expect, it } from 'vitest';
 import { cloudProblem, explainCloudError } from '../../src/app/services/cloud-datasets.ts';
-import type { CloudConfig } from '../../src/platform/shared/cloud-config.ts';
+import type { CloudConfig } from '../../src/platform/cloud/config.ts';
 
 const cfg: CloudConfig = {
   region: 'eu-west-1', bucket: 'my-data', prefix: 'imzlens/', concurrency: 4, functionTimeoutMs: 900_000,

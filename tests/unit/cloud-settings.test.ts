@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkJobSettings, completeSettings, describeAwsError, describeRunOn, lambdaRunOn, toCloudConfig, type CloudSettings,
 } from '../../src/app/services/cloud-settings.ts';
-import { CloudConfigError } from '../../src/platform/shared/cloud-config.ts'; // re-exported from cloud-tiers.ts
+import { CloudConfigError } from '../../src/platform/cloud/config.ts'; // re-exported from cloud-tiers.ts
 import { isLargeJob, jobWork } from '../../src/core/job/large-job.ts';
 
 const base: CloudSettings = {

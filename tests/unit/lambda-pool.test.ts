@@ -8,8 +8,8 @@ import { decodeValue, encodeValue } from '../../src/core/job/codec.ts';
 import { CancelledError } from '../../src/core/job/executor.ts';
 import { getTask, registerTask } from '../../src/core/job/tasks.ts';
 import { MemoryStore } from '../../src/core/memory-store.ts';
-import { LambdaPool, type LambdaPoolOptions } from '../../src/platform/shared/lambda-pool.ts';
-import { parseTiers, cloudConfigFromEnv } from '../../src/platform/shared/cloud-config.ts';
+import { LambdaPool, type LambdaPoolOptions } from '../../src/platform/cloud/lambda-pool.ts';
+import { parseTiers, cloudConfigFromEnv } from '../../src/platform/cloud/config.ts';
 
 registerTask('test-square', async (input: { x: number }) => ({ y: input.x * input.x, v: new Float32Array([input.x]) }));
 

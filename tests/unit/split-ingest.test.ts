@@ -246,7 +246,7 @@ describe('splitIngestDataset equals ingestDataset', () => {
 
 describe('chunkBytesFor (default chunk size per function memory)', () => {
   it('fits a chunk task (≈ 2.65 × chunk + runtime) into the first memory tier, capped at 1 GiB', async () => {
-    const { chunkBytesFor } = await import('../../src/platform/shared/cloud-ingest.ts');
+    const { chunkBytesFor } = await import('../../src/platform/cloud/ingest.ts');
     const MiB = 2 ** 20;
     expect(chunkBytesFor(2048) / MiB).toBe(576); // (2048 − 256) / 3 = 597 → 576 in 64 MiB steps
     expect(chunkBytesFor(4096)).toBe(1024 * MiB);

@@ -1,9 +1,8 @@
 // Annotation jobs in the page: runs the core pipeline in a job worker (scoring on its Web Worker pool), keeps results in
-// IndexedDB per (dataset, databases, parameters) so the same job reopens instantly. A job can also run in the
-// user's AWS Lambda (hybrid mode, see workers/job-worker.ts runCloud); where it ran is recorded (runOn) but is not
-// part of the key: the results are the same.
+// IndexedDB (platform/browser/job-store.ts) per (dataset, databases, parameters) so the same job reopens instantly.
+// A job can also run in the user's AWS Lambda (placeJob; workers/job-worker.ts runCloud); where it ran is recorded
+// (runOn) but is not part of the key: the results are the same.
 import * as Comlink from 'comlink';
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import type { MolDb } from '../../core/chem/moldb.ts';
 import { hashStrings } from '../../core/hash.ts';
 import { CancelledError } from '../../core/job/executor.ts';
@@ -11,11 +10,18 @@ import type { Progress } from '../../core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../../core/job/result.ts';
 import type { DatasetMeta } from '../../core/types.ts';
 import type { CloudJobRequest, JobWorkerApi } from '../../../workers/job-worker.ts';
-import { lambdaRunOn, toCloudConfig, type CloudSettings, type RunOn } from './cloud-settings.ts';
+import { toCloudConfig, type CloudSettings } from '../../platform/cloud/settings.ts';
+import { lambdaRunOn, type RunOn } from '../../platform/cloud/pricing.ts';
+import { datasetPrefix, type CloudLocation } from '../../platform/cloud/location.ts';
+import { decideMode, runsInLambda, type RunMode } from '../../platform/placement.ts';
 import type { BundledDb } from './moldbs.ts';
-import type { LambdaStageReport } from '../../platform/shared/lambda-pool.ts';
-import type { CloudConfig } from '../../platform/shared/cloud-config.ts';
+import type { LambdaStageReport } from '../../platform/cloud/lambda-pool.ts';
+import type { CloudConfig } from '../../platform/cloud/config.ts';
 import { cloudLocation } from './cloud-datasets.ts';
+import { deleteJobRecord, getJobResult, getJobSummary, jobKeysOf, putJobResult, putJobSummary } from '../../platform/browser/job-store.ts';
+
+/** The job form's "Run on" → 'browser' | 'lambda', by the shared placement rule. */
+export { chooseRunOn } from '../../platform/placement.ts';
 
 export interface JobSummary {
   key: string;
@@ -55,11 +61,6 @@ export interface SelectedDb {
   db: MolDb;
 }
 
-let jobsStore: UseStore | null = null;
-let summaryStore: UseStore | null = null;
-const results = () => (jobsStore ??= createStore('imzlens-jobs', 'results'));
-const summaries = () => (summaryStore ??= createStore('imzlens-job-index', 'summaries'));
-
 /** Fingerprint of a database's content (formulas in order), so an edited upload is a different job. */
 export function dbFingerprint(db: MolDb): string {
   return hashStrings([db.name, db.formulas.length, ...db.formulas]);
@@ -98,30 +99,40 @@ export interface RunJobOptions {
   placeChosen?: boolean;
 }
 
-/** Runs (or reopens from the cache) an annotation job. */
 /**
  * A cloud dataset (peaks in S3 only, services/cloud-datasets.ts) can be scored only by Lambda functions reading the
  * bucket and prefix it was ingested into; say so before anything starts instead of failing on a missing segment.
  */
-async function checkCloudDatasetPlace(meta: DatasetMeta, config: CloudConfig | null): Promise<void> {
-  const loc = await cloudLocation(meta.id);
-  if (!loc) return;
+function checkCloudDatasetPlace(meta: DatasetMeta, loc: CloudLocation, config: CloudConfig | null): void {
   const where = `s3://${loc.bucket}/${loc.prefix}`;
   if (!config) throw new Error(`dataset ${meta.name} is stored in S3 (${where}), not in this browser: run its jobs in AWS Lambda (Run on → AWS Lambda).`);
-  const prefix = `${config.prefix}datasets/`;
+  const prefix = datasetPrefix(config);
   if (config.bucket !== loc.bucket || prefix !== loc.prefix) {
     throw new Error(`dataset ${meta.name} is stored in ${where}, but the cloud settings point to s3://${config.bucket}/${prefix}: set bucket ${loc.bucket} and prefix ${loc.prefix.replace(/datasets\/$/, '')} in Cloud settings.`);
   }
 }
 
+/**
+ * The page's placement (platform/placement.ts decides the mode; workers/job-worker.ts builds it): this browser,
+ * or Lambda with the dataset copied to S3 (hybrid) or already there (a cloud dataset: serverless). The job form
+ * has resolved "Auto" already: `cloud` is set when the job goes to Lambda. Throws, before the worker starts, when
+ * the settings are not usable (every problem listed) or a cloud dataset cannot be read from where they point.
+ */
+async function placeJob(meta: DatasetMeta, cloud: RunJobOptions['cloud']): Promise<{ mode: RunMode; config: CloudConfig | null }> {
+  const config = cloud ? toCloudConfig(cloud.settings) : null;
+  const loc = await cloudLocation(meta.id);
+  if (loc) checkCloudDatasetPlace(meta, loc, config);
+  const mode = decideMode({ requested: config ? 'hybrid' : 'local', cloudUsable: config !== null, datasetInCloud: loc !== null });
+  return { mode, config };
+}
+
+/** Runs (or reopens from the cache) an annotation job. */
 export async function runJob(opts: RunJobOptions): Promise<{ key: string; result: StoredJobResult; cached: boolean }> {
   const key = jobKey(opts.meta.id, opts.dbs, opts.params);
   const want = opts.cloud ? 'lambda' : 'browser';
-  const hit = await get<StoredJobResult>(key, results()).catch(() => undefined);
+  const hit = await getJobResult<StoredJobResult>(key).catch(() => undefined);
   if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true };
-  // Before the worker starts: bad settings fail here with every problem listed.
-  const config = opts.cloud ? toCloudConfig(opts.cloud.settings) : null;
-  await checkCloudDatasetPlace(opts.meta, config);
+  const { mode, config } = await placeJob(opts.meta, opts.cloud);
   const t0 = performance.now();
   const jw = getJobWorker();
   let crashed: (e: Error) => void = () => {};
@@ -139,10 +150,10 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
   try {
     const req = { meta: opts.meta, dbs: opts.dbs.map((d) => d.db), params: { ...opts.params, databases: [...opts.params.databases], adducts: [...opts.params.adducts], neutralLosses: [...opts.params.neutralLosses], chemMods: [...opts.params.chemMods] } };
     const progress = Comlink.proxy((p: Progress) => opts.onProgress?.(p));
-    if (config && opts.cloud) {
+    if (runsInLambda(mode) && config && opts.cloud) {
       const s = opts.cloud.settings;
       // Credentials travel to the worker in this message only; the stored record gets runOn (no keys).
-      const creq: CloudJobRequest = { ...req, config, ...(s.credentialMode === 'cognito' ? { identityPoolId: s.identityPoolId.trim() } : {}) };
+      const creq: CloudJobRequest = { ...req, mode, config, ...(s.credentialMode === 'cognito' ? { identityPoolId: s.identityPoolId.trim() } : {}) };
       // Cancel answers at once: requests already sent to S3/Lambda finish in the worker's background (Lambda cannot
       // stop a running invocation anyway), and a late result is never stored.
       const cancelled = new Promise<never>((_, rej) => {
@@ -159,35 +170,32 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const wallMs = performance.now() - t0;
-  await set(key, result, results());
+  await putJobResult(key, result);
   const summary: JobSummary = {
     key, datasetId: opts.meta.id, databases: opts.params.databases, params: opts.params, createdAt: result.createdAt,
     rows: result.rows.length, annotatedAt10: result.stats.annotatedAt10, wallMs, runOn: result.runOn,
   };
-  await set(key, summary, summaries());
+  await putJobSummary(key, summary);
   return { key, result, cached: false };
 }
 
 export async function getJob(key: string): Promise<StoredJobResult | undefined> {
-  return get<StoredJobResult>(key, results());
+  return getJobResult<StoredJobResult>(key);
 }
 
 export async function listJobs(datasetId: string): Promise<JobSummary[]> {
-  const all = (await keys<string>(summaries())).filter((k) => k.startsWith(`${datasetId}|`));
   const out: JobSummary[] = [];
-  for (const k of all) {
-    const s = await get<JobSummary>(k, summaries());
+  for (const k of await jobKeysOf(datasetId)) {
+    const s = await getJobSummary<JobSummary>(k);
     if (s) out.push(s);
   }
   return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
 
 export async function deleteJob(key: string): Promise<void> {
-  await del(key, results());
-  await del(key, summaries());
+  await deleteJobRecord(key);
 }
 
 export async function deleteJobsOf(datasetId: string): Promise<void> {
-  const all = (await keys<string>(summaries())).filter((k) => k.startsWith(`${datasetId}|`));
-  for (const k of all) await deleteJob(k);
+  for (const k of await jobKeysOf(datasetId)) await deleteJob(k);
 }

@@ -5,7 +5,9 @@
 import type { SegmentStore } from '../../core/store.ts';
 import type { DatasetMeta, Segment } from '../../core/types.ts';
 import { IdbSegmentStore } from '../../platform/browser/idb-store.ts';
-import { cloudLocation, currentCloudConfig, forgetCloudLocation, resolveDatasetStore, withCloudSegments } from './cloud-datasets.ts';
+import { cloudSegmentStore } from '../../platform/cloud/location.ts';
+import { resolveDatasetStore, withCloudSegments } from '../../platform/browser/cloud-library.ts';
+import { cloudLocation, currentCloudConfig, forgetCloudLocation } from './cloud-datasets.ts';
 
 /** IndexedDB store that knows cloud datasets: full metas (segment list restored), S3 segment reads, clean deletes. */
 class LibraryStore implements SegmentStore {
@@ -14,7 +16,9 @@ class LibraryStore implements SegmentStore {
     return this.idb.putSegments(id, segments);
   }
   async getSegment(id: string, index: number): Promise<Segment> {
-    if (await cloudLocation(id)) return (await resolveDatasetStore(id, this.idb, currentCloudConfig())).getSegment(id, index);
+    // cloudLocation answers from memory after the first read of a dataset: a local segment read costs no extra IDB read
+    const loc = await cloudLocation(id);
+    if (loc) return (await cloudSegmentStore(loc, currentCloudConfig())).getSegment(id, index);
     return this.idb.getSegment(id, index);
   }
   putBlob(id: string, key: string, data: Uint8Array) {

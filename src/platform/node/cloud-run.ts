@@ -1,20 +1,16 @@
-// Node side of the cloud run modes (Lithops-METASPACE's serverless / hybrid):
-//   hybrid     — ingest here (local dataset store), copy the segments to S3, run the task stages in Lambda;
-//   serverless — upload the imzML/ibd to S3 (or use s3:// paths as they are), ingest in Lambda, tasks in Lambda.
+// Node side of the cloud run modes (placement: platform/node/place.ts): the CLI's cloud settings, and the
+// serverless ingest — upload the imzML/ibd to S3 (or use s3:// paths as they are), ingest in Lambda.
 import { readFile } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DatasetMeta } from '../../core/types.ts';
 import { BLOB_MASK } from '../../core/store.ts';
 import { hashStrings } from '../../core/hash.ts';
-import { cloudConfigFromEnv, createCloud, type CloudConfig } from '../shared/cloud-config.ts';
+import { cloudConfigFromEnv, type Cloud, type CloudConfig } from '../cloud/config.ts';
 import { fingerprint, findIbd } from './open-source.ts';
-import { runCloudIngest } from '../shared/cloud-ingest.ts';
-
-export type Cloud = ReturnType<typeof createCloud>;
+import { runCloudIngest } from '../cloud/ingest.ts';
+import { uploadMultipart } from '../cloud/multipart-upload.ts';
+import { NodeFileSource } from './file-source.ts';
 
 /** Cloud settings from `--cloud-config FILE` and/or the IMZLENS_* environment; null when none are set. */
 export async function loadCloudConfig(file: string | undefined): Promise<CloudConfig | null> {
@@ -29,19 +25,22 @@ export async function loadCloudConfig(file: string | undefined): Promise<CloudCo
   return cloudConfigFromEnv(process.env, json as Parameters<typeof cloudConfigFromEnv>[1]);
 }
 
-// uploadDataset moved to ../shared/upload-dataset.ts (the page uses it too); re-exported for the CLI.
-export { uploadDataset } from '../shared/upload-dataset.ts';
-
 function parseS3Url(p: string): { bucket: string; key: string } | null {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(p);
   return m ? { bucket: m[1], key: m[2] } : null;
 }
 
-async function uploadFile(s3: S3Client, bucket: string, key: string, path: string, onProgress?: (done: number, total: number) => void): Promise<void> {
-  const size = (await stat(path)).size;
-  const up = new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(path) }, partSize: 16 << 20, queueSize: 4 });
-  up.on('httpUploadProgress', (p) => onProgress?.(p.loaded ?? 0, size));
-  await up.done();
+/**
+ * One file to S3 with the same multipart upload the page uses (16 MiB parts, 4 in flight; one PutObject below one
+ * part). No state store: an interrupted CLI upload starts over (the page keeps its state in IndexedDB to resume).
+ */
+async function uploadFile(s3: S3Client, bucket: string, key: string, path: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+  const source = await NodeFileSource.open(path);
+  try {
+    await uploadMultipart({ client: s3, bucket, key, source, partSize: 16 << 20, queueSize: 4, signal, onProgress: (p) => onProgress?.(p.done, p.total) });
+  } finally {
+    await source.close();
+  }
 }
 
 function envBytes(name: string): number | undefined {
@@ -75,8 +74,8 @@ export async function ingestInCloud(cloud: Cloud, cfg: CloudConfig, imzmlPath: s
     ibdKey = `${cfg.prefix}uploads/${id}/${basename(ibdLocal)}`;
     const existing = await cloud.store.getMeta(id);
     if (!existing) {
-      await uploadFile(cloud.s3, bucket, imzmlKey, imzmlPath, (d, t) => onProgress('upload imzML', d, t));
-      await uploadFile(cloud.s3, bucket, ibdKey, ibdLocal, (d, t) => onProgress('upload ibd', d, t));
+      await uploadFile(cloud.s3, bucket, imzmlKey, imzmlPath, (d, t) => onProgress('upload imzML', d, t), signal);
+      await uploadFile(cloud.s3, bucket, ibdKey, ibdLocal, (d, t) => onProgress('upload ibd', d, t), signal);
     }
   }
   let meta = await cloud.store.getMeta(id);

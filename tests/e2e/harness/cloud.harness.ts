@@ -2,8 +2,8 @@
 // check the whole path through real CORS against the local stack (cloud/local-stack.ts).
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { createCloud, type CloudConfig } from '../../../src/platform/shared/cloud-config.ts';
-import { S3Source } from '../../../src/platform/shared/s3-source.ts';
+import { createCloud, type CloudConfig } from '../../../src/platform/cloud/config.ts';
+import { S3Source } from '../../../src/platform/cloud/s3-source.ts';
 
 export const api = {
   /** Writes a segment, reads ranges back, runs a small map on Lambda, and reports what the browser could see. */

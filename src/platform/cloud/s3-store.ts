@@ -19,6 +19,7 @@ import {
 import { decodeValue, encodeValue } from '../../core/job/codec.ts';
 import type { SegmentStore } from '../../core/store.ts';
 import type { DatasetMeta, Segment } from '../../core/types.ts';
+import { normalisePrefix } from './location.ts';
 
 export class S3StoreError extends Error {
   constructor(message: string) {
@@ -39,11 +40,6 @@ export interface S3StoreOptions {
 function isNotFound(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
   return err?.name === 'NoSuchKey' || err?.name === 'NotFound' || err?.$metadata?.httpStatusCode === 404;
-}
-
-export function normalisePrefix(prefix: string): string {
-  const p = prefix.replace(/^\/+/, '');
-  return p === '' || p.endsWith('/') ? p : `${p}/`;
 }
 
 export class S3SegmentStore implements SegmentStore {

@@ -7,10 +7,8 @@
 import { DEFAULT_CHUNK_BYTES, mergeAll, planMerges, type MergeWork } from '../../core/imzml/split-ingest.ts';
 import { DEFAULT_TARGET_SEGMENT_BYTES } from '../../core/imzml/ingest.ts';
 import type { DatasetMeta, SegmentInfo } from '../../core/types.ts';
-import type { createCloud } from './cloud-config.ts';
+import type { Cloud } from './config.ts';
 import { S3Source } from './s3-source.ts';
-
-export type Cloud = ReturnType<typeof createCloud>;
 
 /** ibd size above which the ingest is split over many invocations. */
 export const DEFAULT_SPLIT_ABOVE_BYTES = 2 * 1024 ** 3;

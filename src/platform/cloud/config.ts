@@ -16,8 +16,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LambdaPool, type LambdaPoolOptions, type MemoryTier } from './lambda-pool.ts';
-import { CloudConfigError, parseTiers } from './cloud-tiers.ts';
-import { S3SegmentStore, normalisePrefix } from './s3-store.ts';
+import { CloudConfigError, parseTiers } from './tiers.ts';
+import { S3SegmentStore } from './s3-store.ts';
+import { datasetPrefix, normalisePrefix } from './location.ts';
 
 export interface CloudCredentials {
   accessKeyId: string;
@@ -41,8 +42,8 @@ export interface CloudConfig {
   credentialProvider?: () => Promise<CloudCredentials>;
 }
 
-// Tier parsing lives in cloud-tiers.ts (no SDK imports, so the page can validate settings without loading the SDK).
-export { CloudConfigError, DEFAULT_MEMORY_TIERS, parseTiers } from './cloud-tiers.ts';
+// Tier parsing lives in tiers.ts (no SDK imports, so the page can validate settings without loading the SDK).
+export { CloudConfigError, DEFAULT_MEMORY_TIERS, parseTiers } from './tiers.ts';
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -88,13 +89,14 @@ export function createCloudClients(cfg: CloudConfig): { s3: S3Client; lambda: La
   };
 }
 
-export function datasetPrefix(cfg: CloudConfig): string {
-  return `${cfg.prefix}datasets/`;
-}
+export { datasetPrefix } from './location.ts';
 
 export function jobPrefix(cfg: CloudConfig): string {
   return `${cfg.prefix}jobs/`;
 }
+
+/** What createCloud builds: the S3/Lambda clients, the S3 dataset store and the Lambda pool (the one `Cloud` type). */
+export type Cloud = ReturnType<typeof createCloud>;
 
 /** The store and executor a cloud config describes. */
 export function createCloud(cfg: CloudConfig, extra: Partial<LambdaPoolOptions> = {}) {

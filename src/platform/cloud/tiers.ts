@@ -1,5 +1,5 @@
 // Memory tiers of the imzlens Lambda functions from a base name or an explicit list. Pure: the page validates
-// its settings with this without loading the AWS SDK (cloud-config.ts re-exports it for everyone else).
+// its settings with this without loading the AWS SDK (config.ts re-exports it for everyone else).
 import type { MemoryTier } from './lambda-pool.ts';
 
 export class CloudConfigError extends Error {
