@@ -10,7 +10,8 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { parseDbConfig, parseDsConfig, parseJsonConfig, ConfigError } from '../core/job/config.ts';
-import type { JobParams } from '../core/job/result.ts';
+import type { JobParams, JobResult } from '../core/job/result.ts';
+import { DEFAULT_ANALYSIS_VERSION } from '../core/score/models/index.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
@@ -229,7 +230,7 @@ async function jobFromConfigs(pos: string[]): Promise<Job> {
       sigma: ds.sigma ?? 0.001238,
       ppm: ds.ppm ?? 3,
       decoys: ds.decoys ?? 20,
-      analysisVersion: 1,
+      analysisVersion: DEFAULT_ANALYSIS_VERSION,
     },
   };
 }
@@ -270,7 +271,7 @@ function jobFromFlags(v: Record<string, unknown>): Job {
       sigma: number('sigma'),
       ppm: number('ppm', 3),
       decoys: number('decoys', 20),
-      analysisVersion: 1,
+      analysisVersion: DEFAULT_ANALYSIS_VERSION,
     },
   };
 }

@@ -1,5 +1,6 @@
 // "Try the example": ingest the simulated dataset bundled with the page (once), note that it is simulated, then run
 // its job with the example's database and parameters (public/example/; services/example.ts).
+import { DEFAULT_ANALYSIS_VERSION } from '../../core/score/models/index.ts';
 import { parseMolDb } from '../../core/chem/moldb.ts';
 import type { JobParams } from '../../core/job/result.ts';
 import { DEFAULT_ADDUCTS, DEFAULT_DECOYS, DEFAULT_PPM, DEFAULT_SIGMA } from '../../core/view/presets.ts';
@@ -32,7 +33,7 @@ export async function tryExample(app: AppState): Promise<void> {
     const polarity = ex.params.polarity ?? (m.polarity === 'negative' ? '-' : '+');
     const params: JobParams = {
       adducts: DEFAULT_ADDUCTS[polarity], neutralLosses: [], chemMods: [], sigma: DEFAULT_SIGMA, ppm: DEFAULT_PPM,
-      decoys: DEFAULT_DECOYS, ...ex.params, polarity, databases: [db.db.name], analysisVersion: 1,
+      decoys: DEFAULT_DECOYS, ...ex.params, polarity, databases: [db.db.name], analysisVersion: DEFAULT_ANALYSIS_VERSION,
     };
     await job.start(m, [db], params);
   } catch (e) {
