@@ -4,7 +4,9 @@
 //   test-only tasks (cloud-echo/alloc/sleep/fail, segment-stats; __IMZLENS_TEST_TASKS__ = true);
 // - the release bundle cloud/dist/release/handler.mjs (+ handler.zip), what cloud:deploy uploads: without them
 //   (__IMZLENS_TEST_TASKS__ = false, so esbuild drops that code).
-// Usage: node cloud/build.mjs [--release [--zip] [--minify]]   (also imported: buildHandler(), deploy.mjs)
+// Usage: node cloud/build.mjs [--release [--zip] [--minify] [--diagnostics]]   (also imported: buildHandler(), deploy.mjs)
+// --diagnostics keeps the diagnostic tasks in a release bundle, for measuring a real AWS account by hand (docs/scaling.md);
+// cloud:deploy never sets it.
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -34,7 +36,7 @@ const missingIngestStub = {
 };
 
 /** Builds the local test bundle, or with `release` the deployable one (and the zip when `zip`); returns the paths. */
-export async function buildHandler({ release = false, zip = false, minify = false } = {}) {
+export async function buildHandler({ release = false, zip = false, minify = false, diagnostics = false } = {}) {
   const dir = release ? RELEASE_DIST : DIST;
   const bundle = join(dir, 'handler.mjs');
   mkdirSync(dir, { recursive: true });
@@ -51,7 +53,7 @@ export async function buildHandler({ release = false, zip = false, minify = fals
     write: false,
     logLevel: 'warning',
     plugins: [missingIngestStub],
-    define: { __IMZLENS_TEST_TASKS__: release ? 'false' : 'true' },
+    define: { __IMZLENS_TEST_TASKS__: release && !diagnostics ? 'false' : 'true' },
     // Some SDK dependencies are CommonJS and call require() for Node built-ins.
     banner: { js: "import { createRequire as __imzCreateRequire } from 'node:module'; const require = __imzCreateRequire(import.meta.url);" },
   });
@@ -76,6 +78,6 @@ export async function buildHandler({ release = false, zip = false, minify = fals
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const release = process.argv.includes('--release');
   if (process.argv.includes('--zip') && !release) throw new Error('--zip packs the deployable bundle: add --release');
-  const r = await buildHandler({ release, zip: process.argv.includes('--zip'), minify: process.argv.includes('--minify') });
+  const r = await buildHandler({ release, zip: process.argv.includes('--zip'), minify: process.argv.includes('--minify'), diagnostics: process.argv.includes('--diagnostics') });
   process.stdout.write(`built ${r.bundle} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.inputs} inputs)${r.zip ? `, ${r.zip}` : ''}\n`);
 }
