@@ -1,9 +1,11 @@
 // The hosted page (issue 19 item 7): the built dist/ served from a sub-path by a plain static server, as GitHub
 // Pages serves https://user.github.io/imzlens/, with the Content-Security-Policy docs/hosting.md suggests. In
 // Chromium the example runs from there and an ion image opens; no request leaves the sub-path (nothing resolves
-// against `/`), the URL state survives a reload, and the CSP reports no violation.
+// against `/`), the URL state survives a reload, a share link (#bundle=) opens on the sub-path, and the CSP reports
+// no violation.
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serveStatic, type StaticHost } from './static-host.ts';
 
@@ -69,6 +71,26 @@ test('from a sub-path with the suggested CSP: the example runs and an ion image 
   // the job form's bundled databases (db/index.json) came from the sub-path too
   const dbIndex = await page.evaluate(async () => (await fetch('./db/index.json')).ok);
   expect(dbIndex).toBe(true);
+
+  // a share link on the sub-path: the result bundle (downloaded from this page) served from another origin, opened
+  // as …/imzlens/#bundle=<url>; the page stays at its own path
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-download').click()]);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imzlens-subpath-'));
+  await dl.saveAs(path.join(tmp, 'result.imzlens.zip'));
+  const files = await serveStatic(tmp, '/files/', { 'Access-Control-Allow-Origin': '*' });
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${host.url}#bundle=${encodeURIComponent(`${files.url}result.imzlens.zip`)}`);
+    await expect(page.getByTestId('shared-banner')).toContainText('Shared result', { timeout: 30_000 });
+    await expect(page.getByTestId('annotation-table')).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/imzlens/');
+    expect(new URL(page.url()).hash).toMatch(/^#bundle=/);
+    await page.screenshot({ path: `${SHOTS}/subpath-shared.png` });
+  } finally {
+    await files.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
   expect(host.outside).toEqual([]);
   expect(errors.filter((e) => !/favicon/i.test(e))).toEqual([]);
 });
