@@ -16,14 +16,21 @@ export function sdkXmlParserWithoutDom(): Plugin {
   };
 }
 
+// Rolldown warns when plugins take long, which on a busy machine is every build: a timing, not a problem in the
+// bundle. Off, so a warning in `npm run build` always means something (tests/integration/product-bundles.test.ts).
+const quietTimings = { checks: { bundlerTimings: false } };
+
 export default defineConfig({
+  // Relative asset URLs: the built dist/ works from any static host and any sub-path (user.github.io/imzlens/).
+  base: './',
   plugins: [svelte(), sdkXmlParserWithoutDom()],
   // The product never has test-only tasks; the e2e harness build (tests/e2e/harness/vite.config.ts) sets true.
   define: { __IMZLENS_TEST_TASKS__: 'false' },
-  worker: { format: 'es', plugins: () => [sdkXmlParserWithoutDom()] },
+  worker: { format: 'es', plugins: () => [sdkXmlParserWithoutDom()], rolldownOptions: quietTimings },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
+    rolldownOptions: quietTimings,
   },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],

@@ -1,7 +1,7 @@
 // `npm run cloud:deploy -- --bucket NAME --origin https://you.github.io [options]`
 // Builds cloud/dist/release/handler.zip (the release bundle: no diagnostic or test tasks), then prints (or, with --execute and the aws CLI installed, runs)
 // the commands that upload it and deploy cloud/template.yaml with CloudFormation. Prints the values to paste
-// into the page's cloud settings afterwards. Never called by tests.
+// into the page's cloud settings afterwards. Tests run it only without --execute (tests/unit/cloud-template.test.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +23,8 @@ const { values: a } = parseArgs({
     runtime: { type: 'string', default: 'nodejs22.x' },
     'existing-bucket': { type: 'boolean', default: false },
     'identity-pool': { type: 'boolean', default: false },
+    'host-page': { type: 'boolean', default: false },
+    'page-bucket': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     execute: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -36,6 +38,8 @@ if (a.help || !a.bucket || !a.origin) {
   --prefix P           key prefix (imzlens/)                     --function F    function base name (imzlens-task)
   --runtime R          nodejs20.x | nodejs22.x | nodejs24.x (nodejs22.x)
   --identity-pool      also create a Cognito identity pool for the page (guest role: invoke + the prefix only)
+  --host-page          also host the page: a private bucket behind CloudFront (OAC); builds dist/ and uploads it
+  --page-bucket B      name of that bucket (DATA_BUCKET-page)
   --execute            run the commands with the aws CLI (default: print them only)
 `);
   process.exit(a.help ? 0 : 2);
@@ -46,6 +50,7 @@ if (!codeBucket) {
   process.exit(2);
 }
 const prefix = a.prefix.endsWith('/') ? a.prefix : `${a.prefix}/`;
+const pageBucket = a['page-bucket'] ?? `${a.bucket}-page`;
 
 const built = await buildHandler({ release: true, zip: true, minify: true });
 const zip = readFileSync(built.zip);
@@ -65,8 +70,11 @@ const commands = [
     '--capabilities', 'CAPABILITY_IAM', ...region, '--parameter-overrides',
     `FunctionBaseName=${a.function}`, `Runtime=${a.runtime}`, `CodeBucket=${codeBucket}`, `CodeKey=${codeKey}`,
     `DataBucketName=${a.bucket}`, `CreateDataBucket=${a['existing-bucket'] ? 'false' : 'true'}`, `Prefix=${prefix}`,
-    `PageOrigin=${a.origin}`, `CreateIdentityPool=${a['identity-pool'] ? 'true' : 'false'}`],
+    `PageOrigin=${a.origin}`, `CreateIdentityPool=${a['identity-pool'] ? 'true' : 'false'}`,
+    `HostPage=${a['host-page'] ? 'true' : 'false'}`, ...(a['host-page'] ? [`PageBucketName=${pageBucket}`] : [])],
   ...(a['existing-bucket'] ? [['aws', 's3api', 'put-bucket-cors', '--bucket', a.bucket, '--cors-configuration', cors, ...region]] : []),
+  // the page: built with a relative base, so the bucket root serves it as is (docs/hosting.md)
+  ...(a['host-page'] ? [['npm', 'run', 'build'], ['aws', 's3', 'sync', 'dist/', `s3://${pageBucket}/`, '--delete', ...region]] : []),
   ['aws', 'cloudformation', 'describe-stacks', '--stack-name', a.stack, ...region, '--query', 'Stacks[0].Outputs', '--output', 'table'],
 ];
 const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -89,4 +97,6 @@ process.stdout.write(`Then paste into the page's cloud settings (or export for t
   IMZLENS_PREFIX=${prefix}
   AWS_REGION=${a.region ?? '<your region>'}
   ${a['identity-pool'] ? 'Identity pool id: see the IdentityPoolId output above' : 'Credentials: your AWS profile (CLI) or temporary keys (page)'}
-`);
+${a['host-page'] ? `The page: open the PageUrl output. After a later upload, refresh CloudFront's copy:
+  aws cloudfront create-invalidation --distribution-id <PageDistributionId output> --paths '/*'
+` : ''}`);

@@ -2,7 +2,7 @@
 // harness entry and no test-only worker tasks, and the Lambda release bundle (what `cloud:deploy` uploads) has no
 // diagnostic or test-only tasks. Both are built here from the current sources and grepped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -32,11 +32,19 @@ function hits(dir: string, needles: string[]): Record<string, string[]> {
 
 describe('product bundles contain no test code', () => {
   let dist: string;
+  let buildLog: string;
   beforeAll(() => {
     dist = mkdtempSync(join(tmpdir(), 'imzlens-dist-check-'));
-    execFileSync(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+    // --logLevel warn: a quiet build prints nothing at all; every line here is a warning (or an error)
+    const run = spawnSync(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`vite build failed:\n${run.stdout}${run.stderr}`);
+    buildLog = `${run.stdout}${run.stderr}`;
   }, 300_000);
   afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+  it('the page build prints no warnings (no Node-only module externalized for the browser)', () => {
+    expect(buildLog.trim()).toBe('');
+  });
 
   it('the page build has its app entry and no harness page, harness module or test-only task', () => {
     const all = files(dist).map((f) => relative(dist, f));

@@ -1,6 +1,6 @@
 // Bad input (issue 2, item 9): each case gets a precise error naming the file and spectrum, never a hang.
 import { describe, expect, it } from 'vitest';
-import { zlibSync } from 'fflate';
+import { gzipSync, zlibSync } from 'fflate';
 import { writeImzmlToMemory } from '../../src/core/imzml/writer.ts';
 import { parseImzml } from '../../src/core/imzml/parse.ts';
 import { loadDataset } from '../../src/core/imzml/ingest.ts';
@@ -167,6 +167,100 @@ describe('bad input', () => {
     await expect(load(d.xml, d.ibd.subarray(0, 10))).rejects.toThrow(/bad\.ibd: the ibd is only 10 bytes/);
   });
 });
+
+describe('not an imzML file at all (issue 19 item 4): what it looks like is said first, the file named once', () => {
+  const notImzml = (bytes: Uint8Array, name = 'picked.imzML') => parseImzml(new BytesSource(name, bytes)).then(
+    () => { throw new Error('parsed'); }, (e: Error) => e.message);
+  /** The message starts with the verdict, names the file exactly once, and says what it looks like. */
+  function expectVerdict(msg: string, looksLike: RegExp, name = 'picked.imzML') {
+    expect(msg.startsWith(`${name} is not an imzML file: it looks like `)).toBe(true);
+    expect(msg.split(name).length - 1).toBe(1);
+    expect(msg).toMatch(looksLike);
+  }
+  /** Pseudo-random bytes from a seed (xorshift), so a failure is reproducible. */
+  function noise(n: number, seed: number, avoidZero = false): Uint8Array {
+    const out = new Uint8Array(n);
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      out[i] = avoidZero ? 1 + (x % 255) : x & 255;
+    }
+    return out;
+  }
+
+  it('a text file renamed .imzML', async () => {
+    const msg = await notImzml(enc.encode('Sample 434, untreated\nacquired 2024-03-01\n'));
+    expectVerdict(msg, /plain text \(it starts "Sample 434, untreated"\)/);
+    expect(msg).not.toMatch(/byte \d+|spectrumList|re-copy/);
+  });
+
+  it('a README (markdown with <, & and entities) renamed .imzML', async () => {
+    const readme = '# my notes\n\nRun `npm start` & open <http://localhost>; see &nbsp; below.\n'.repeat(50);
+    const msg = await notImzml(enc.encode(readme));
+    expectVerdict(msg, /plain text \(it starts "# my notes"\)/);
+    expect(msg).not.toMatch(/entity/);
+  });
+
+  it('random bytes, with and without NUL bytes', async () => {
+    for (const avoidZero of [false, true]) {
+      const msg = await notImzml(noise(10_000, 7, avoidZero));
+      expectVerdict(msg, /binary data, not text/);
+      expect(msg).not.toMatch(/not followed by/);
+    }
+  });
+
+  it('an .ibd picked as the imzML', async () => {
+    const d = await dataset();
+    const msg = await notImzml(d.ibd);
+    expectVerdict(msg, /binary data.*\.ibd file, the binary half of the pair/);
+    // and through the ingest, with a real ibd as the other half: the same verdict, before any ibd check
+    await expect(load(d.ibd, d.ibd)).rejects.toThrow(/^bad\.imzML is not an imzML file: it looks like binary data/);
+  });
+
+  it('an HTML page (a saved download page)', async () => {
+    const msg = await notImzml(enc.encode('<!DOCTYPE html>\n<html lang="en"><head><title>Sign in</title></head><body></body></html>'));
+    expectVerdict(msg, /a web page \(HTML\)/);
+    const bare = await notImzml(enc.encode('\n  <html><body>moved</body></html>'));
+    expectVerdict(bare, /a web page \(HTML\)/);
+  });
+
+  it('an XML file of another kind', async () => {
+    const msg = await notImzml(enc.encode('<?xml version="1.0"?>\n<!-- drawn -->\n<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>'));
+    expectVerdict(msg, /XML file of another kind \(its root element is <svg>/);
+  });
+
+  it('zip, gzip and an empty file', async () => {
+    expectVerdict(await notImzml(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0])), /a ZIP archive.*Unpack it/);
+    const d = await dataset();
+    expectVerdict(await notImzml(zlibGzipHeader(enc.encode(d.xml))), /gzip-compressed.*unpack it first/);
+    expectVerdict(await notImzml(new Uint8Array(0)), /an empty file/);
+  });
+
+  it('an mzML without imaging: verdict first, then the reader\'s detail', async () => {
+    const d = await dataset();
+    // a plain mzML: no IMS vocabulary, no positions
+    const mzml = d.xml.replace(/<cv id="IMS"[^>]*\/>/, '').replace(/<cvParam[^>]*accession="IMS:[^>]*\/>/g, '');
+    expect(mzml).not.toMatch(/IMS:|imagingMS/);
+    const msg = await notImzml(enc.encode(mzml));
+    expectVerdict(msg, /an mzML file without imaging data/);
+    expect(msg).toMatch(/\(Detail: spectrum 0 .*no valid position x\/y/);
+  });
+
+  it('a truly truncated imzML keeps its precise message (not called "not imzML")', async () => {
+    const d = await dataset();
+    const bytes = enc.encode(d.xml);
+    for (const cut of [34, 200, Math.floor(bytes.length * 0.6)]) {
+      const msg = await notImzml(bytes.subarray(0, cut), 'bad.imzML');
+      expect(msg).not.toMatch(/not an imzML file/);
+      expect(msg).toMatch(/^bad\.imzML: the XML (ends at byte \d+ before <\/spectrumList>|is not well-formed near byte)/);
+    }
+  });
+});
+
+/** A gzip member around the data (header + deflate + trailer, as `gzip` writes it). */
+function zlibGzipHeader(data: Uint8Array): Uint8Array {
+  return gzipSync(data);
+}
 
 describe('tolerated quirks', () => {
   it('repairs offsets wrapped by a signed 32-bit writer and reads offsets past 4 GiB', async () => {

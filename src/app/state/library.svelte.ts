@@ -79,7 +79,8 @@ export class LibraryState {
       return m;
     } catch (e) {
       const msg = (e as Error).message;
-      this.messages = [...this.messages, /cancel/i.test(msg) ? `${name}: ingest cancelled; nothing was kept.` : `${name}: ${msg}`];
+      // the reader's messages name the file already (once is enough)
+      this.messages = [...this.messages, /cancel/i.test(msg) ? `${name}: ingest cancelled; nothing was kept.` : msg.includes(name) ? msg : `${name}: ${msg}`];
       await this.refresh().catch(() => {});
       return null;
     } finally {

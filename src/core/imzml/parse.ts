@@ -7,14 +7,30 @@ import type { ByteSource } from '../types.ts';
 import { ImzmlError } from './format.ts';
 import type { ImzmlIndex, ParseOptions } from './index-types.ts';
 import { ImzmlIndexReader } from './index-reader.ts';
+import { notImzmlMessage, sniffImzml, SNIFF_BYTES, type FileKind } from './sniff.ts';
 import { applyFileContent, applyInstrument, applyScanSettings, applySpectrumKinds, decideStorageMode, repairWrappedOffsets } from './header-facts.ts';
 
 export type { ImzmlIndex, ParseOptions };
 
+/** Kinds of file refused from their first bytes alone (no XML scan). */
+const REFUSED = new Set<FileKind>(['empty', 'archive', 'binary', 'html', 'text', 'other-xml']);
+
 export async function parseImzml(source: ByteSource, options: ParseOptions = {}): Promise<ImzmlIndex> {
   const reader = new ImzmlIndexReader(source.name);
-  await scanXml(source, reader, options);
-  const index = indexFrom(reader);
+  // What the file looks like, from its first bytes: a file that is plainly not imzML is refused before the scan
+  // with that said first; an mzML without the imaging vocabulary gets it said when the scan or the index fails.
+  const sniffed = sniffImzml(await source.read(0, Math.min(SNIFF_BYTES, source.size)), source.size);
+  if (REFUSED.has(sniffed.kind)) throw new ImzmlError(notImzmlMessage(source.name, sniffed));
+  let index: ImzmlIndex;
+  try {
+    await scanXml(source, reader, options);
+    index = indexFrom(reader);
+  } catch (e) {
+    if (sniffed.kind !== 'mzml' || !(e instanceof ImzmlError)) throw e;
+    // the reader's first sentence, without the file name (named once) and its own advice
+    const detail = (e.message.startsWith(`${source.name}: `) ? e.message.slice(source.name.length + 2) : e.message).split(/(?<=\.)\s/)[0];
+    throw new ImzmlError(notImzmlMessage(source.name, sniffed, `(Detail: ${detail.replace(/\.$/, '')}.)`));
+  }
   applyFileContent(index, reader);
   applyScanSettings(index, reader);
   applyInstrument(index, reader);

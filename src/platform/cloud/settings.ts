@@ -143,7 +143,9 @@ export function toCloudConfig(s: CloudSettings): CloudConfig {
  */
 export function cognitoCredentialProvider(identityPoolId: string): () => Promise<CloudCredentials> {
   const id = identityPoolId.trim();
-  const lazy = import('@aws-sdk/credential-providers').then((m) => m.fromCognitoIdentityPool({ identityPoolId: id, clientConfig: { region: id.split(':')[0] } }));
+  // The one provider package, not the umbrella @aws-sdk/credential-providers: that one drags Node-only providers
+  // (ini files, processes, IMDS) into the page bundle and makes the build warn about node:fs.
+  const lazy = import('@aws-sdk/credential-provider-cognito-identity').then((m) => m.fromCognitoIdentityPool({ identityPoolId: id, clientConfig: { region: id.split(':')[0] } }));
   return async () => (await lazy)();
 }
 
