@@ -141,11 +141,13 @@ export function toCloudConfig(s: CloudSettings): CloudConfig {
  * A Cognito identity pool's guest identity as an SDK credential provider (the SDK part loaded on first use).
  * Main thread or worker; a function, so it cannot be posted between them (post the pool id instead).
  */
-export function cognitoCredentialProvider(identityPoolId: string): () => Promise<CloudCredentials> {
+export function cognitoCredentialProvider(identityPoolId: string, endpoint?: string): () => Promise<CloudCredentials> {
   const id = identityPoolId.trim();
   // The one provider package, not the umbrella @aws-sdk/credential-providers: that one drags Node-only providers
   // (ini files, processes, IMDS) into the page bundle and makes the build warn about node:fs.
-  const lazy = import('@aws-sdk/credential-provider-cognito-identity').then((m) => m.fromCognitoIdentityPool({ identityPoolId: id, clientConfig: { region: id.split(':')[0] } }));
+  // `endpoint`: a Cognito-compatible server instead of AWS's (the tests' local one).
+  const clientConfig = { region: id.split(':')[0], ...(endpoint ? { endpoint } : {}) };
+  const lazy = import('@aws-sdk/credential-provider-cognito-identity').then((m) => m.fromCognitoIdentityPool({ identityPoolId: id, clientConfig }));
   return async () => (await lazy)();
 }
 
