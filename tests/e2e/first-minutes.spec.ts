@@ -39,6 +39,8 @@ test('the example: progress where the user looks, honest settings, re-run with a
   await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
   await watchProgress(page);
   await page.getByTestId('try-example').click();
+  await expect(page.locator('main [data-testid=job-progress]')).toBeVisible({ timeout: 120_000 });
+  await page.screenshot({ path: '/tmp/f-shots/first-minutes-running.png' });
   const table = page.getByTestId('annotation-table');
   await expect(table).toBeVisible({ timeout: 240_000 });
 
