@@ -10,7 +10,7 @@ const OUT = path.resolve(import.meta.dirname, '../../test-reports/layout');
 const SIZES = [[1024, 768], [1280, 720], [1440, 900], [1920, 1080], [3840, 2160]] as const;
 /** Controls a user needs to see whole at every size (selectors of the page's own test ids and panels). */
 const KEY = [
-  'run-job', 'rp-select', 'try-example', 'filter-fdr', 'annotation-table', 'share-open',
+  'run-job', 'rp-select', 'analysis-version', 'run-on', 'polarity', 'try-example', 'filter-fdr', 'annotation-table', 'share-open',
   'ion-viewer', 'scale-select', 'cmap-select', 'export-png', 'range-min', 'range-max', 'range-lock',
   'isotope-plot', 'metrics', 'thumbs',
 ];
