@@ -18,6 +18,8 @@ export class LibraryState {
   storage = $state<{ usage: number; quota: number } | null>(null);
   /** Messages of the open-data panel (missing halves, failed ingests, bad bundles). */
   messages = $state<string[]>([]);
+  /** The first listing is done (until then the page shows neither the welcome panel nor a dataset). */
+  loaded = $state(false);
   ingestBusy = $state(false);
   ingestStatus = $state<IngestStatus | null>(null);
   ingestName = $state('');
@@ -44,7 +46,8 @@ export class LibraryState {
   /** First read: drop half-ingested datasets (a tab closed mid-ingest), then list, then reopen the last dataset. */
   load(): void {
     cleanIncomplete().catch(() => 0).then(() => this.refresh()).then(() => this.reopenLast())
-      .catch((e: Error) => (this.messages = [`Could not read the dataset library: ${e.message}`]));
+      .catch((e: Error) => (this.messages = [`Could not read the dataset library: ${e.message}`]))
+      .finally(() => (this.loaded = true));
   }
 
   /** No dataset in the URL: the one last on screen, else the newest. */
