@@ -11,6 +11,7 @@ import { bundledDbs, loadBundledDb } from '../services/moldbs.ts';
 import type { AppState } from './app.svelte.ts';
 
 let exampleDbPromise: Promise<SelectedDb> | null = null;
+let exampleSpec: Promise<ExampleSpec | null> | null = null;
 
 /** The example's database (its own CSV, or a bundled one), loaded once per page. */
 function loadExampleDb(ex: ExampleSpec): Promise<SelectedDb> {
@@ -32,7 +33,8 @@ function loadExampleDb(ex: ExampleSpec): Promise<SelectedDb> {
 /** A stored job of the example (after a reload) names the example's database: offer it in the form again. */
 export async function offerExampleDb(app: AppState, databases: readonly string[]): Promise<void> {
   if (app.job.extraDbs.some((d) => databases.includes(d.db.name))) return;
-  const ex = await openExample().catch(() => null);
+  exampleSpec ??= openExample().catch(() => null); // index.json once per page
+  const ex = await exampleSpec;
   if (!ex || !ex.dbUrl || !databases.includes(ex.dbName)) return;
   app.job.addExtraDb(await loadExampleDb(ex));
 }
