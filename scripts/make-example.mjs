@@ -81,7 +81,9 @@ writeFileSync(join(OUT, 'example.truth.csv'), r.truthCsv);
 const index = {
   name: 'Simulated example',
   description:
-    `SIMULATED data, not a real measurement: a tissue section of ${plan.nTissue} pixels on a ${plan.width}×${plan.height} grid, ` +
+    // no size here: the page states it once, from the dataset itself (its bounding box of sampled pixels is smaller
+    // than the simulation's canvas, so a canvas size here would contradict the header)
+    `SIMULATED data, not a real measurement: ` +
     `${N_TRUE} planted ions (${ADDUCTS.join(', ')}) from ${N_DB} CoreMetabolome v3 formulas, with random noise ` +
     `and chemical-background peaks. Made by 'node scripts/make-example.mjs' (seed ${SEED}); ground truth in example.truth.csv.`,
   imzml: 'example.imzML',

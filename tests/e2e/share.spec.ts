@@ -97,6 +97,7 @@ test('example job → bundle download → open by file and by presigned S3 link:
   const srcHover = await hoverValues(page);
 
   // 1. download (default rows), and the "current filter" variant (FDR ≤ 5 %) for its size
+  await page.getByTestId('share-open').click(); // the share dialog is a modal
   const t0 = Date.now();
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-download').click()]);
   const writeMs = Date.now() - t0;
@@ -112,9 +113,11 @@ test('example job → bundle download → open by file and by presigned S3 link:
   expect(annotations.rows.every((r) => r.fdr <= 0.5)).toBe(true);
   expect(annotations.rows.map((r) => r.ion).sort()).toEqual(Papa.parse<Record<string, string>>(csv.join('\n'), { header: true }).data.map((r) => r.ion).sort());
   // "current filter" variant: FDR ≤ 5 % and the first adduct only
+  await page.getByTestId('share-close').click();
   await page.getByTestId('filter-fdr').selectOption('0.05');
   await page.getByTestId('filter-adduct').selectOption({ index: 1 });
   const n5 = Number(await table.getAttribute('data-rows'));
+  await page.getByTestId('share-open').click();
   await page.getByTestId('bundle-rows-filter').check();
   const [dl5] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-download').click()]);
   const size5 = fs.statSync(await dl5.path()).size;
@@ -123,6 +126,7 @@ test('example job → bundle download → open by file and by presigned S3 link:
   console.log(`example bundle sizes: FDR ≤ 50 % ${nRows} rows × ${manifest.counts.images / nRows} images on ${manifest.counts.width}×${manifest.counts.height} = ${bytes.length} B; ` +
     `FDR ≤ 5 % + one adduct ${n5} rows = ${size5} B; uncompressed entries ${manifest.sizes.total} B; written in the page in ${writeMs} ms`);
   await page.getByTestId('bundle-rows-default').check();
+  await page.getByTestId('share-close').click();
   await page.getByTestId('filter-adduct').selectOption('');
   await page.getByTestId('filter-fdr').selectOption('0.5');
 
@@ -155,6 +159,7 @@ test('example job → bundle download → open by file and by presigned S3 link:
   await page.getByTestId('table-row').nth(1).click();
   await page.getByTestId('cmap-select').selectOption('magma');
   await page.getByTestId('scale-select').selectOption('log');
+  await page.getByTestId('share-open').click();
   await page.getByTestId('share-link-section').locator('summary').click();
   await page.getByTestId('cloud-region').fill('us-east-1');
   await page.getByTestId('cloud-endpoint').fill(s3.url);

@@ -13,6 +13,7 @@ import { loadBundledDb } from '../services/moldbs.ts';
 import type { StageProgress } from '../types.ts';
 import { downloadBlob } from '../viewer/png-export.ts';
 import type { AppState } from './app.svelte.ts';
+import { offerExampleDb } from './example.ts';
 
 /** A row's id in the URL and across re-sorts: ion + database (unique within a job). */
 export const rowId = (r: AnnotationRow) => `${r.ion}|${r.database}`;
@@ -26,6 +27,10 @@ export class JobState {
   private resultKey = '';
   busy = $state(false);
   stages = $state<StageProgress[]>([]);
+  /** The job running or last run (its settings, dataset and start), for the progress panel and the form. */
+  running = $state.raw<{ datasetId: string; params: JobParams; startedAt: number } | null>(null);
+  /** Databases the page holds besides the bundled ones (the example's): the form lists them as choosable. */
+  extraDbs = $state.raw<SelectedDb[]>([]);
   private ctrl: AbortController | null = null;
   message = $state('');
   /** A loaded comparison CSV (per job, memory only, not in the URL) can filter/sort the rows by agreement. */
@@ -67,6 +72,16 @@ export class JobState {
     });
   }
 
+  /** Adds a database the form should offer (replaces one with the same id). */
+  addExtraDb(db: SelectedDb): void {
+    this.extraDbs = [...this.extraDbs.filter((d) => d.id !== db.id), db];
+  }
+
+  /** The progress panel is shown for the dataset on screen while its job runs, and after it stopped (why it did). */
+  showsProgress(datasetId: string): boolean {
+    return this.running?.datasetId === datasetId && (this.busy || this.stages.some((s) => s.stopped));
+  }
+
   /** Job changed → its result (from IndexedDB). */
   followJob(): void {
     $effect(() => {
@@ -79,6 +94,7 @@ export class JobState {
         if (view.job !== key) return;
         this.result = r ?? null;
         this.resultKey = key;
+        if (r) offerExampleDb(this.app, r.params.databases).catch(() => {});
         if (!r) this.message = 'The job in the link is not in this browser any more; run it again.';
       }).catch((e: Error) => (this.message = e.message));
     });
@@ -122,6 +138,7 @@ export class JobState {
     this.busy = true;
     this.message = '';
     this.stages = [];
+    this.running = { datasetId: m.id, params, startedAt: performance.now() };
     const ctrl = (this.ctrl = new AbortController());
     try {
       const { key, result: r, cached } = await runJob({ meta: m, dbs, params, onProgress: (p) => this.trackProgress(p), signal: ctrl.signal, cloud: place.cloud, placeChosen: place.placeChosen });

@@ -8,6 +8,8 @@ import { getStore } from '../services/store.ts';
 import type { AppState } from './app.svelte.ts';
 
 const NOTES_KEY = 'imzlens-notes';
+/** The dataset last on screen: opening the page without one in the URL shows it again (not the welcome panel). */
+const LAST_KEY = 'imzlens-last-dataset';
 type Source = File | { url: string };
 
 export class LibraryState {
@@ -16,6 +18,8 @@ export class LibraryState {
   storage = $state<{ usage: number; quota: number } | null>(null);
   /** Messages of the open-data panel (missing halves, failed ingests, bad bundles). */
   messages = $state<string[]>([]);
+  /** The first listing is done (until then the page shows neither the welcome panel nor a dataset). */
+  loaded = $state(false);
   ingestBusy = $state(false);
   ingestStatus = $state<IngestStatus | null>(null);
   ingestName = $state('');
@@ -39,13 +43,24 @@ export class LibraryState {
     this.storage = await storageEstimate();
   }
 
-  /** First read: drop half-ingested datasets (a tab closed mid-ingest), then list. */
+  /** First read: drop half-ingested datasets (a tab closed mid-ingest), then list, then reopen the last dataset. */
   load(): void {
-    cleanIncomplete().catch(() => 0).then(() => this.refresh()).catch((e: Error) => (this.messages = [`Could not read the dataset library: ${e.message}`]));
+    cleanIncomplete().catch(() => 0).then(() => this.refresh()).then(() => this.reopenLast())
+      .catch((e: Error) => (this.messages = [`Could not read the dataset library: ${e.message}`]))
+      .finally(() => (this.loaded = true));
+  }
+
+  /** No dataset in the URL: the one last on screen, else the newest. */
+  private reopenLast(): void {
+    const view = this.app.view;
+    if (view.dataset || this.app.share.mode || !this.datasets.length) return;
+    const last = localStorage.getItem(LAST_KEY);
+    this.select((this.datasets.find((d) => d.id === last) ?? this.datasets[0]).id);
   }
 
   select(id: string): void {
     const view = this.app.view;
+    localStorage.setItem(LAST_KEY, id);
     if (view.dataset === id) return;
     view.dataset = id;
     view.job = null;
