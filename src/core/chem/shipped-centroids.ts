@@ -35,6 +35,8 @@ export class ShippedCentroidCache implements CentroidCache {
   constructor(
     private readonly loadIndex: () => Promise<ShippedCentroidEntry[] | null>,
     private readonly loadTable: (entry: ShippedCentroidEntry) => Promise<CachedCentroidTable>,
+    /** Told when a listed table cannot be read (the job then computes the centroids). */
+    private readonly onError: (e: unknown, entry: ShippedCentroidEntry) => void = () => {},
   ) {}
 
   private entries(): Promise<Map<string, ShippedCentroidEntry>> {
@@ -52,7 +54,10 @@ export class ShippedCentroidCache implements CentroidCache {
     const e = (await this.entries()).get(key);
     if (!e) return undefined;
     // A table that cannot be read is a miss (the centroids get computed), never a failed job.
-    return this.loadTable(e).catch(() => undefined);
+    return this.loadTable(e).catch((err: unknown) => {
+      this.onError(err, e);
+      return undefined;
+    });
   }
 
   async set(): Promise<void> {

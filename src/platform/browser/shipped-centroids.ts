@@ -4,9 +4,12 @@
 import { decodeCentroidTable, type CachedCentroidTable } from '../../core/chem/centroid-cache.ts';
 import { ShippedCentroidCache, type ShippedCentroidEntry } from '../../core/chem/shipped-centroids.ts';
 
-async function gunzip(r: Response): Promise<Uint8Array> {
-  if (!r.body) throw new Error('empty response');
-  return new Uint8Array(await new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+/** The table's bytes: gunzipped here unless the server already decoded them (hosts such as vite preview send
+ *  a .gz file with Content-Encoding: gzip, so fetch hands over the plain bytes; others send it as is). */
+async function tableBytes(r: Response): Promise<Uint8Array> {
+  const raw = new Uint8Array(await r.arrayBuffer());
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw; // not gzip ("IZCT" magic): already decoded
+  return new Uint8Array(await new Response(new Blob([raw]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 
 /** `base`: absolute URL of the centroids folder, ending in '/'. */
@@ -20,7 +23,8 @@ export function fetchShippedCentroids(base: URL): ShippedCentroidCache {
       const url = new URL(e.file, base);
       const r = await fetch(url);
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-      return decodeCentroidTable(await gunzip(r), `shipped centroid table ${e.file}`);
+      return decodeCentroidTable(await tableBytes(r), `shipped centroid table ${e.file}`);
     },
+    (err, e) => console.warn(`shipped centroid table ${e.file} not used (computing the centroids instead): ${String(err)}`),
   );
 }
