@@ -10,6 +10,9 @@ import { ionsStage } from '../../src/core/job/stages/ions.ts';
 import { computeCentroidTable, roundSigma, CENTROID_ALGORITHM_VERSION } from '../../src/core/chem/centroids.ts';
 import { centroidCacheKey, decodeCentroidTable, MemoryCentroidCache, type CachedCentroidTable } from '../../src/core/chem/centroid-cache.ts';
 import { SHIPPED_CENTROID_SPECS, ShippedCentroidCache, TieredCentroidCache, type ShippedCentroidEntry } from '../../src/core/chem/shipped-centroids.ts';
+import { DirCentroidCache } from '../../src/platform/node/centroid-cache.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
 const DIR = resolve(REPO_ROOT, 'public/centroids');
@@ -68,6 +71,22 @@ const table = (n: number): CachedCentroidTable => ({
   ionFormulas: Array.from({ length: n }, (_, i) => `C${i + 1}H4`),
   errors: new Array(n).fill(null),
   table: { n, mzs: new Float64Array(n * 4).fill(1), ints: new Float64Array(n * 4).fill(2), nPeaks: new Uint8Array(n).fill(1) },
+});
+
+describe('DirCentroidCache (the CLI) falls back to the shipped tables', () => {
+  it('an empty cache dir gives the shipped table for its key; without the fallback it is a miss', async () => {
+    const dir = mkdtempSync(resolve(tmpdir(), 'imzlens-centroids-'));
+    try {
+      const e = index[0]!;
+      const hit = await new DirCentroidCache(dir).get(e.key);
+      expect(hit?.table.n).toBe(e.ions);
+      expect(hit?.ionFormulas.length).toBe(e.ions);
+      expect(await new DirCentroidCache(dir, null).get(e.key)).toBeUndefined();
+      expect(await new DirCentroidCache(dir).get(`${e.key}x`)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('ShippedCentroidCache / TieredCentroidCache / MemoryCentroidCache', () => {
