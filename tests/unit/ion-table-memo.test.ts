@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { buildJobIonTables } from '../../src/core/chem/ion-table.ts';
 import { buildMergedIonTables } from '../../src/core/chem/ion-engine.ts';
 
-const params = { chemMods: [], neutralLosses: [], adducts: ['+H', '+Na'], polarity: '+' as const, decoySampleSize: 5 };
+const params: { chemMods: string[]; neutralLosses: string[]; adducts: string[]; polarity: '+' | '-'; decoySampleSize: number } = {
+  chemMods: [], neutralLosses: [], adducts: ['+H', '+Na'], polarity: '+', decoySampleSize: 5,
+};
 const dbA = ['C6H12O6', 'C5H5N5', 'C10H16N5O13P3'];
 
 describe('buildJobIonTables reuse', () => {
@@ -23,7 +25,7 @@ describe('buildJobIonTables reuse', () => {
       [[[dbA[0]!], [dbA[1]!, dbA[2]!]], params],
       [[dbA], { ...params, adducts: ['+H', '+K'] }],
       [[dbA], { ...params, decoySampleSize: 6 }],
-      [[dbA], { ...params, polarity: '-' as const, adducts: ['-H'] }],
+      [[dbA], { ...params, polarity: '-', adducts: ['-H'] }],
     ];
     for (const [lists, p] of variants) {
       const v = buildJobIonTables(lists, p);
