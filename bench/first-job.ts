@@ -20,6 +20,8 @@ const SIGMA = 0.001238;
 const dataDir = join(repo, 'bench/data/first-job');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' / ');
 
+/** Run → table minus the stage timers: worker messaging, DB hand-over, storing the result, rendering. */
+const outside = (ms: number, st: StageStat[] | null) => (st ? sec(ms - st.reduce((a, x) => a + x.wallMs, 0)) : '–');
 const fmtStages = (st: StageStat[] | null | undefined) =>
   st?.length ? st.map((s) => `${s.stage} ${(s.wallMs / 1000).toFixed(2)}`).join(' · ') : '(not stored)';
 
@@ -110,10 +112,10 @@ Ingest of the 8 spectra first (${sec(ingestMs)} s, not in the figures). Run → 
 Stage timers from the job results the page stored in IndexedDB (they do not include the worker's start-up, the
 DB download/parse on the main thread, or storing the result).
 
-| run | Run → table | goal | stages (s) |
-|---|---|---|---|
-| cold (fresh profile) | **${sec(c.ms)} s** | ≤ 2 s: ${verdict(c.ms, 2000)} | ${fmtStages(cs)} |
-| second (2.9 ppm, job cache misses) | **${sec(s.ms)} s** | ≤ 0.5 s: ${verdict(s.ms, 500)} | ${fmtStages(ss)} |
+| run | Run → table | goal | stages (s) | outside the stages |
+|---|---|---|---|---|
+| cold (fresh profile) | **${sec(c.ms)} s** | ≤ 2 s: ${verdict(c.ms, 2000)} | ${fmtStages(cs)} | ${outside(c.ms, cs)} s |
+| second (2.9 ppm, job cache misses) | **${sec(s.ms)} s** | ≤ 0.5 s: ${verdict(s.ms, 500)} | ${fmtStages(ss)} | ${outside(s.ms, ss)} s |
 
 Rows at FDR ≤ 10 %: ${c.rows}. Shipped centroid tables fetched: ${centroidRequests.length ? centroidRequests.join(', ') : 'none'}.
 Page errors: ${errors.length ? errors.join('; ') : 'none'}.`;
