@@ -33,10 +33,15 @@ function shippedCentroidsBase(): URL {
 }
 
 /**
- * Centroid tables: this worker's memory (a second job pays no decode), then IndexedDB (across reloads; new tables
- * are written there), then the tables shipped with the page for the bundled DBs at the default settings.
+ * Centroid tables: this worker's memory (a second job pays no decode; the last 2 tables of ≤ 1M ions, ≤ ~70 MB
+ * each), then IndexedDB (across reloads; new tables are written there), then the tables shipped with the page for
+ * the bundled DBs at the default settings.
  */
-const centroidCache = new TieredCentroidCache(new MemoryCentroidCache(2), [new IdbCentroidCache(), fetchShippedCentroids(shippedCentroidsBase())]);
+const centroidCache = new TieredCentroidCache(
+  new MemoryCentroidCache(2),
+  [new IdbCentroidCache(), fetchShippedCentroids(shippedCentroidsBase())],
+  1_000_000,
+);
 
 let pool: WorkerPool | null = null;
 let controller: AbortController | null = null;

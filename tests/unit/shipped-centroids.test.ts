@@ -124,6 +124,18 @@ describe('ShippedCentroidCache / TieredCentroidCache / MemoryCentroidCache', () 
     expect(await t.get('missing')).toBeUndefined();
   });
 
+  it('tables above memoryMaxIons are not kept in memory', async () => {
+    const mem = new MemoryCentroidCache();
+    const first = new MemoryCentroidCache();
+    const t = new TieredCentroidCache(mem, [first], 2);
+    await t.set('big', table(3));
+    await t.set('small', table(2));
+    expect(await mem.get('big')).toBeUndefined();
+    expect(await mem.get('small')).toBeDefined();
+    expect((await t.get('big'))?.table.n).toBe(3);
+    expect(mem.size).toBe(1);
+  });
+
   it('MemoryCentroidCache with a bound drops the least recently used entry', async () => {
     const m = new MemoryCentroidCache(2);
     await m.set('a', table(1));

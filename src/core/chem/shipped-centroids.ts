@@ -70,10 +70,16 @@ export class ShippedCentroidCache implements CentroidCache {
  * so a second job pays neither a download nor a decode. New tables are written to memory and the first tier.
  */
 export class TieredCentroidCache implements CentroidCache {
+  /** `memoryMaxIons`: larger tables are not kept in memory (a multi-DB job's table can take hundreds of MB). */
   constructor(
     private readonly memory: CentroidCache,
     private readonly tiers: readonly CentroidCache[],
+    private readonly memoryMaxIons = Infinity,
   ) {}
+
+  private async remember(key: string, v: CachedCentroidTable): Promise<void> {
+    if (v.table.n <= this.memoryMaxIons) await this.memory.set(key, v);
+  }
 
   async get(key: string): Promise<CachedCentroidTable | undefined> {
     const m = await this.memory.get(key);
@@ -81,7 +87,7 @@ export class TieredCentroidCache implements CentroidCache {
     for (const t of this.tiers) {
       const v = await t.get(key);
       if (v) {
-        await this.memory.set(key, v);
+        await this.remember(key, v);
         return v;
       }
     }
@@ -89,7 +95,7 @@ export class TieredCentroidCache implements CentroidCache {
   }
 
   async set(key: string, value: CachedCentroidTable): Promise<void> {
-    await this.memory.set(key, value);
+    await this.remember(key, value);
     if (this.tiers[0]) await this.tiers[0].set(key, value);
   }
 }
