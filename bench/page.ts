@@ -42,7 +42,7 @@ function simulate(name: string, side: number, log: (s: string) => void): { imzml
 }
 
 /** File pick → the dataset listed in the library. Wall clock from Node (the pick itself is part of it). */
-async function ingestOnce(page: Page, name: string, files: string[]): Promise<number> {
+export async function ingestOnce(page: Page, name: string, files: string[]): Promise<number> {
   const t0 = performance.now();
   await page.getByTestId('file-input').setInputFiles(files);
   const outcome = await page.waitForFunction((n) => {
@@ -65,7 +65,7 @@ async function deleteDataset(page: Page, name: string): Promise<void> {
 /** The database of the page job: a bundled one (ticked by its label) or a CSV uploaded through the form. */
 export type PageDb = { kind: 'bundled'; label: string } | { kind: 'upload'; path: string; label: string };
 
-async function setUpJobForm(page: Page, db: PageDb): Promise<void> {
+export async function setUpJobForm(page: Page, db: PageDb, sigma = '0.000619'): Promise<void> {
   const form = page.getByTestId('job-form');
   await form.waitFor({ timeout: 60_000 });
   if (db.kind === 'upload') {
@@ -85,15 +85,15 @@ async function setUpJobForm(page: Page, db: PageDb): Promise<void> {
   }
   if (db.kind === 'bundled' && !ticked) throw new Error(`bench page: no bundled database labelled '${db.label}' in the job form`);
   await page.getByTestId('polarity').selectOption('+');
-  await page.getByTestId('rp-select').selectOption('0.000619');
+  await page.getByTestId('rp-select').selectOption(sigma);
   await page.getByTestId('adducts').fill('+H, +Na, +K');
   await page.getByTestId('decoys').fill('20');
 }
 
-interface JobRun { ms: number; rows: number; stats: string; message: string }
+export interface JobRun { ms: number; rows: number; stats: string; message: string }
 
 /** Click "Run annotation" → the table shows this job's rows; measured inside the page. */
-async function runJob(page: Page, ppm: number): Promise<JobRun> {
+export async function runJob(page: Page, ppm: number): Promise<JobRun> {
   await page.getByTestId('ppm').fill(String(ppm));
   const r = await page.evaluate(async () => {
     const q = (s: string) => document.querySelector(s);

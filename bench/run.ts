@@ -26,12 +26,13 @@ const SCENARIOS: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<
   typical: () => import('./typical.ts'),
   interactive: () => import('./interactive.ts'),
   large: () => import('./large.ts'),
+  'first-job': () => import('./first-job.ts'),
   // older scenarios, run only when named: `annotate` (mol_db5/HMDB sweep) and `page` (mol_db5 in the page)
   // are superseded by typical and interactive
   annotate: () => import('./annotate.ts'),
   page: () => import('./page.ts'),
 };
-const DEFAULT = ['ingest', 'isotopes', 'typical', 'interactive', 'large'];
+const DEFAULT = ['ingest', 'isotopes', 'typical', 'interactive', 'large', 'first-job'];
 /** Options that take a value (so the value is not read as a scenario name). */
 const VALUED = new Set(['--sample', '--runs']);
 
@@ -111,7 +112,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 /** Section order of RESULTS.md: the seed's experiments and the scaling summary first, then the rest by name. */
-const ORDER = ['typical', 'interactive', 'large', 'scaling', 'ingest', 'isotopes', 'page', 'annotate-manual', 'annotate'];
+const ORDER = ['first-job', 'first-job-before', 'typical', 'interactive', 'large', 'scaling', 'ingest', 'isotopes', 'page', 'annotate-manual', 'annotate'];
 
 function sections(dir: string): string {
   const rank = (f: string) => { const i = ORDER.indexOf(f.replace(/\.md$/, '')); return i < 0 ? ORDER.length : i; };

@@ -15,10 +15,33 @@ import type { LambdaStageReport } from '../src/platform/cloud/lambda-pool.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 import { WorkerPool } from '../src/platform/browser/worker-pool.ts';
 import { IdbCentroidCache } from '../src/platform/browser/centroid-cache.ts';
+import { fetchShippedCentroids } from '../src/platform/browser/shipped-centroids.ts';
+import { MemoryCentroidCache } from '../src/core/chem/centroid-cache.ts';
+import { TieredCentroidCache } from '../src/core/chem/shipped-centroids.ts';
 
 const store = new IdbSegmentStore();
-/** Centroid tables cached in IndexedDB across jobs and reloads. */
-const centroidCache = new IdbCentroidCache();
+
+/**
+ * The page's centroids folder. An absolute base ('/', '/imzlens/') resolves against the origin; a relative one
+ * ('./', for any static sub-path) against this worker's own URL, which Vite places in <base>assets/.
+ */
+function shippedCentroidsBase(): URL {
+  const base = import.meta.env.BASE_URL;
+  return base.startsWith('/') || /^[a-z]+:/i.test(base)
+    ? new URL(`${base}centroids/`, self.location.href)
+    : new URL('../centroids/', self.location.href);
+}
+
+/**
+ * Centroid tables: this worker's memory (a second job pays no decode; the last 2 tables of ≤ 1M ions, ≤ ~70 MB
+ * each), then IndexedDB (across reloads; new tables are written there), then the tables shipped with the page for
+ * the bundled DBs at the default settings.
+ */
+const centroidCache = new TieredCentroidCache(
+  new MemoryCentroidCache(2),
+  [new IdbCentroidCache(), fetchShippedCentroids(shippedCentroidsBase())],
+  1_000_000,
+);
 
 let pool: WorkerPool | null = null;
 let controller: AbortController | null = null;

@@ -42,17 +42,26 @@ export function centroidCacheKey(
   return `${ver}_z${charge > 0 ? 'p' : 'n'}_s${sigma.toFixed(6)}_n${ionFormulas.length}_${hash64(ionFormulas)}`;
 }
 
-/** In-memory cache (tests, one CLI run, a worker's lifetime). Tables are shared, not copied. */
+/** In-memory cache (tests, one CLI run, a worker's lifetime). Tables are shared, not copied. With `maxEntries`,
+ *  the least recently used entry goes first (a table of a large DB can take hundreds of MB). */
 export class MemoryCentroidCache implements CentroidCache {
   private readonly map = new Map<string, CachedCentroidTable>();
+  constructor(private readonly maxEntries = Infinity) {}
   get size(): number {
     return this.map.size;
   }
   async get(key: string): Promise<CachedCentroidTable | undefined> {
-    return this.map.get(key);
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key); // re-insert: Map order is the recency order
+      this.map.set(key, v);
+    }
+    return v;
   }
   async set(key: string, value: CachedCentroidTable): Promise<void> {
+    this.map.delete(key);
     this.map.set(key, value);
+    while (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
   }
 }
 

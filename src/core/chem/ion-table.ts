@@ -67,5 +67,27 @@ export function buildJobIonTables(formulaLists: readonly (readonly string[])[], 
   checkList('chemical modification', chemMods, true);
   checkList('neutral loss', neutralLosses, true);
   if (polarity !== '+' && polarity !== '-') throw new IonTableError(`ion table: polarity must be '+' or '-', got '${String(polarity)}'`);
-  return buildMergedIonTables(formulaLists, params);
+  const paramsKey = JSON.stringify([chemMods, neutralLosses, adducts, polarity, params.decoySampleSize]);
+  if (last && last.paramsKey === paramsKey && sameLists(last.formulaLists, formulaLists)) return last.result;
+  const result = buildMergedIonTables(formulaLists, params);
+  last = { paramsKey, formulaLists: formulaLists.map((l) => [...l]), result };
+  return result;
+}
+
+/**
+ * The last job's ion tables: a second job on the same DBs and modifiers (another ppm, another dataset) reuses them
+ * instead of rebuilding ~100k ion strings (0.2–0.9 s in the page). Shared, not copied: nothing writes into them
+ * (task inputs are copied to workers; only task outputs are transferred).
+ */
+let last: { paramsKey: string; formulaLists: string[][]; result: MergedIonTables } | null = null;
+
+function sameLists(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let d = 0; d < a.length; d++) {
+    const x = a[d]!;
+    const y = b[d]!;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
 }
