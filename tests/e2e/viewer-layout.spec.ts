@@ -220,6 +220,11 @@ test('molecule names link to their database entry in a new tab; PNG export name 
     await expect(a).toHaveAttribute('target', '_blank');
     await expect(a).toHaveAttribute('rel', /noopener/);
   }
+  // the table's molecule column links the row's first molecule the same way
+  const tl = page.getByTestId('table-molecule-link').first();
+  await expect(tl).toHaveAttribute('href', /^https:\/\/hmdb\.ca\/metabolites\/HMDB\d{7}$/);
+  await expect(tl).toHaveAttribute('target', '_blank');
+  await expect(tl).toHaveAttribute('rel', /noopener/);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
   expect(download.suggestedFilename()).toMatch(/^[^\s/\\:*?"<>|]+\.png$/);
 });
