@@ -30,6 +30,8 @@ export class CanvasRenderer implements IonRenderer {
   private offY = 0;
   private drag: { x: number; y: number; ox: number; oy: number } | null = null;
   private ro: ResizeObserver;
+  /** The view follows the container's size until the user pans or zooms. */
+  private autoFit = true;
   private cleanup: (() => void)[] = [];
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
@@ -48,6 +50,7 @@ export class CanvasRenderer implements IonRenderer {
       this.offX = sx - (sx - this.offX) * k;
       this.offY = sy - (sy - this.offY) * k;
       this.scale *= k;
+      this.autoFit = false;
       this.draw();
     }, { passive: false });
     on('pointerdown', (e) => { this.drag = { x: e.clientX, y: e.clientY, ox: this.offX, oy: this.offY }; });
@@ -57,6 +60,7 @@ export class CanvasRenderer implements IonRenderer {
       if (this.drag) {
         this.offX = this.drag.ox + e.clientX - this.drag.x;
         this.offY = this.drag.oy + e.clientY - this.drag.y;
+        this.autoFit = false;
         this.draw();
       }
       const [sx, sy] = this.local(e);
@@ -77,7 +81,8 @@ export class CanvasRenderer implements IonRenderer {
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.max(1, Math.round(this.parent.clientWidth * dpr));
     this.canvas.height = Math.max(1, Math.round(this.parent.clientHeight * dpr));
-    this.draw();
+    if (this.autoFit) this.fit();
+    else this.draw();
   }
 
   update(input: RenderInput): void {
@@ -96,12 +101,15 @@ export class CanvasRenderer implements IonRenderer {
     const vw = this.parent.clientWidth;
     const vh = this.parent.clientHeight;
     this.scale = Math.min(vw / this.input.width, vh / this.input.height) * 0.96;
+    this.autoFit = true;
     this.offX = (vw - this.input.width * this.scale) / 2;
     this.offY = (vh - this.input.height * this.scale) / 2;
     this.draw();
   }
 
   private draw() {
+    // exposes the view for tests: "<image w>x<image h>@<screen px per image px>"
+    if (this.input) this.parent.dataset.view = `${this.input.width}x${this.input.height}@${this.scale}`;
     const dpr = window.devicePixelRatio || 1;
     const c = this.ctx;
     c.setTransform(1, 0, 0, 1, 0, 0);

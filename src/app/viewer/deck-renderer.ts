@@ -64,10 +64,30 @@ export class DeckRenderer implements IonRenderer {
   private waiters: (() => void)[] = [];
   private generation = 0;
   private drawnGeneration = -1;
+  /**
+   * Textures replaced by newer ones. They are destroyed only after a frame with the new layer has been drawn:
+   * destroying them at once let a draw or picking pass still queued for the old layer bind a deleted texture
+   * ("bindTexture: attempt to use a deleted object" when switching datasets or ions).
+   */
+  private retired: Texture[] = [];
+  /** The view follows the container's size until the user pans or zooms. */
+  private autoFit = true;
+  private shown = false;
+  private ro: ResizeObserver;
+  private canvas: HTMLCanvasElement;
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
+    // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
+    // in (fitted to the container, drawn into the small canvas) before it jumped to fit. Our canvas has the
+    // container's size from the start, and stays hidden until a frame has been drawn at that size.
+    const canvas = (this.canvas = document.createElement('canvas'));
+    canvas.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;visibility:hidden';
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, Math.round(parent.clientWidth * dpr));
+    canvas.height = Math.max(1, Math.round(parent.clientHeight * dpr));
+    parent.appendChild(canvas);
     this.deck = new Deck<OrthographicView>({
-      parent,
+      canvas,
       width: '100%',
       height: '100%',
       views: new OrthographicView({ id: 'ion', flipY: true }),
@@ -75,9 +95,11 @@ export class DeckRenderer implements IonRenderer {
       controller: { doubleClickZoom: true, scrollZoom: { smooth: false, speed: 0.01 } },
       // keep the last frame readable for PNG snapshots/tests
       deviceProps: { webgl: { preserveDrawingBuffer: true } },
-      onViewStateChange: ({ viewState }) => {
+      onViewStateChange: ({ viewState, interactionState }) => {
+        if (interactionState.isDragging || interactionState.isZooming || interactionState.isPanning) this.autoFit = false;
         this.viewState = viewState as OrthographicViewState;
         this.deck.setProps({ viewState: this.viewState });
+        this.markView();
       },
       onDeviceInitialized: (device) => {
         this.device = device;
@@ -89,6 +111,11 @@ export class DeckRenderer implements IonRenderer {
       },
       onAfterRender: () => {
         if (this.drawnGeneration === this.generation && this.image) {
+          this.retired.forEach((t) => t.destroy());
+          this.retired = [];
+          this.reveal();
+          // "rendered" means visible: not before the canvas is shown at its real size
+          if (!this.shown) return;
           const w = this.waiters;
           this.waiters = [];
           w.forEach((f) => f());
@@ -96,6 +123,24 @@ export class DeckRenderer implements IonRenderer {
       },
       getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair'),
     });
+    this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
+    this.ro.observe(parent);
+  }
+
+  private reveal() {
+    if (this.shown) return;
+    const c = this.canvas;
+    const pw = this.parent.clientWidth;
+    const ph = this.parent.clientHeight;
+    // CSS box equals the container and the drawing buffer has its aspect (not a stretched 300×150)
+    const sized = Math.abs(c.clientWidth - pw) <= 1 && Math.abs(c.clientHeight - ph) <= 1
+      && c.width > 0 && c.height > 0 && Math.abs(c.width / c.height - c.clientWidth / Math.max(1, c.clientHeight)) < 0.02;
+    if (!sized) {
+      this.deck.redraw('resize');
+      return;
+    }
+    this.shown = true;
+    c.style.visibility = '';
   }
 
   update(input: RenderInput): void {
@@ -106,7 +151,7 @@ export class DeckRenderer implements IonRenderer {
     const device = this.device;
     if (!device) return;
     if (this.imageKey !== input.values) {
-      this.image?.destroy();
+      if (this.image) this.retired.push(this.image);
       this.image = device.createTexture({
         format: 'r32float', width: input.width, height: input.height, data: input.values,
         sampler: { minFilter: 'nearest', magFilter: 'nearest', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' },
@@ -114,7 +159,7 @@ export class DeckRenderer implements IonRenderer {
       this.imageKey = input.values;
     }
     if (this.lutKey !== input.lut) {
-      this.lut?.destroy();
+      if (this.lut) this.retired.push(this.lut);
       this.lut = device.createTexture({
         format: 'rgba8unorm', width: 256, height: 1, data: input.lut,
         sampler: { minFilter: 'nearest', magFilter: 'nearest', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' },
@@ -141,8 +186,15 @@ export class DeckRenderer implements IonRenderer {
     const vw = Math.max(1, this.parent.clientWidth);
     const vh = Math.max(1, this.parent.clientHeight);
     const zoom = Math.log2(Math.min(vw / width, vh / height) * 0.96);
+    this.autoFit = true;
     this.viewState = { target: [width / 2, height / 2, 0], zoom };
     this.deck.setProps({ viewState: this.viewState });
+    this.markView();
+  }
+
+  /** Exposes the view for tests: "<image w>x<image h>@<screen px per image px>". */
+  private markView() {
+    if (this.input) this.parent.dataset.view = `${this.input.width}x${this.input.height}@${2 ** (this.viewState.zoom as number)}`;
   }
 
   rendered(): Promise<void> {
@@ -153,8 +205,12 @@ export class DeckRenderer implements IonRenderer {
   }
 
   destroy(): void {
+    this.ro.disconnect();
     this.deck.finalize();
+    this.canvas.remove();
     this.image?.destroy();
     this.lut?.destroy();
+    this.retired.forEach((t) => t.destroy());
+    this.retired = [];
   }
 }
