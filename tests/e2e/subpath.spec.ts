@@ -73,6 +73,7 @@ test('from a sub-path with the suggested CSP: the example runs and an ion image 
 
   // a share link on the sub-path: the result bundle (downloaded from this page) served from another origin, opened
   // as …/imzlens/#bundle=<url>; the page stays at its own path
+  await page.getByTestId('share-open').click(); // the share dialog is a modal
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-download').click()]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imzlens-subpath-'));
   await dl.saveAs(path.join(tmp, 'result.imzlens.zip'));
