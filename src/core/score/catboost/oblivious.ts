@@ -140,22 +140,35 @@ export function predict(model: ObliviousModel, columns: readonly ArrayLike<numbe
   const n = nF === 0 ? 0 : columns[0].length;
   for (let k = 0; k < nF; k++) if (columns[k].length !== n) fail(`feature column ${k} has ${columns[k].length} rows, column 0 has ${n}`);
   const out = new Float64Array(n);
-  const bins = new Int32Array(nF);
   const { treeDepth, splitFeature, splitBorder, leafValues } = model;
   const nTrees = treeDepth.length;
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < nF; k++) bins[k] = binOf(model.borders[k], columns[k][r], model.nanAbove[k] === 1);
-    let sum = 0;
+  // Rows go in blocks, tree by tree inside a block, so one tree's splits and leaves stay in cache while the
+  // block's rows pass through it; each row still adds its trees in model order (the same float64 sum).
+  const BLOCK = 256;
+  const bins = new Int32Array(nF * BLOCK); // [feature * BLOCK + row in block]
+  const sum = new Float64Array(BLOCK);
+  for (let r0 = 0; r0 < n; r0 += BLOCK) {
+    const nb = Math.min(BLOCK, n - r0);
+    for (let k = 0; k < nF; k++) {
+      const col = columns[k];
+      const b = model.borders[k];
+      const nanAbove = model.nanAbove[k] === 1;
+      for (let j = 0; j < nb; j++) bins[k * BLOCK + j] = binOf(b, col[r0 + j], nanAbove);
+    }
+    sum.fill(0);
     let s = 0;
     let leaf = 0;
     for (let t = 0; t < nTrees; t++) {
       const d = treeDepth[t];
-      let idx = 0;
-      for (let l = 0; l < d; l++, s++) if (bins[splitFeature[s]] > splitBorder[s]) idx |= 1 << l;
-      sum += leafValues[leaf + idx];
+      for (let j = 0; j < nb; j++) {
+        let idx = 0;
+        for (let l = 0; l < d; l++) if (bins[splitFeature[s + l] * BLOCK + j] > splitBorder[s + l]) idx |= 1 << l;
+        sum[j] += leafValues[leaf + idx];
+      }
+      s += d;
       leaf += 1 << d;
     }
-    out[r] = model.scale * sum + model.bias;
+    for (let j = 0; j < nb; j++) out[r0 + j] = model.scale * sum[j] + model.bias;
   }
   return out;
 }
