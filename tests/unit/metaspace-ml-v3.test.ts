@@ -139,3 +139,17 @@ describe('METASPACE-ML ion scores', () => {
     expect(Array.from(m.rank(s2))).toEqual([0, 1, NaN_, NaN_, NaN_]);
   });
 });
+
+describe('METASPACE-ML model loading (dynamic import of the committed JSON)', () => {
+  it('loads each model once, compiled, with its five features; an unknown kind is refused', async () => {
+    const { loadMetaspaceMl, METASPACE_ML_MODELS } = await import('../../src/core/score/models/metaspace-ml.ts');
+    expect(METASPACE_ML_MODELS.map((m) => m.kind)).toEqual(['animal', 'plant']);
+    const a = await loadMetaspaceMl('animal');
+    expect(await loadMetaspaceMl('animal')).toBe(a);
+    expect(a.featureNames).toEqual(['chaos', 'spatial', 'spectral', 'mz_err_abs_abserr', 'mz_err_rel_abserr']);
+    const p = await loadMetaspaceMl('plant');
+    expect(p.name).toMatch(/Plant/);
+    expect(p.bias).not.toBe(a.bias);
+    await expect(loadMetaspaceMl('fungi' as never)).rejects.toThrow(/unknown METASPACE-ML model 'fungi'/);
+  });
+});
