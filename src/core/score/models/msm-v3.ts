@@ -26,30 +26,32 @@ export type MzErrTransform = 'engine' | 'training';
 
 const METRIC_OF: Record<string, IonMetric> = { chaos: 'chaos', spatial: 'spatial', spectral: 'spectral', mz_err_abs: 'mzErrAbs', mz_err_rel: 'mzErrRel' };
 
-/** The model's feature columns for the ions of `s`, in the model's feature order. */
-export function featureColumns(model: ObliviousModel, s: ScoreResult, transform: MzErrTransform): Float64Array[] {
+/** The model's feature columns for the ions `idx` of `s` (default: all), in the model's feature order. */
+export function featureColumns(model: ObliviousModel, s: ScoreResult, transform: MzErrTransform, idx?: ArrayLike<number>): Float64Array[] {
+  const rows = idx ?? Array.from({ length: s.n }, (_, i) => i);
   return model.featureNames.map((name) => {
     const abserr = name.endsWith('_abserr');
     const metric = METRIC_OF[abserr ? name.slice(0, -'_abserr'.length) : name];
     if (!metric) throw new Error(`METASPACE-ML model ${model.name} reads feature '${name}', which imzlens does not compute`);
     const src = s[metric] as Float64Array;
-    if (!abserr) return Float64Array.from(src.subarray(0, s.n));
     const off = transform === 'engine' ? 0 : 1;
-    return Float64Array.from(src.subarray(0, s.n), (x) => off - Math.abs(x));
+    return Float64Array.from(rows, abserr ? (i) => off - Math.abs(src[i]) : (i) => src[i]);
   });
 }
 
-/** Steps 1–4 above for every ion: NaN where the engine would have no row. */
+/** Steps 1–4 above for every ion: NaN where the engine would have no row. Only those rows are evaluated. */
 export function metaspaceMlScores(model: ObliviousModel, s: ScoreResult, transform: MzErrTransform = 'engine'): Float64Array {
-  const raw = predict(model, featureColumns(model, s, transform));
-  const out = new Float64Array(s.n);
+  const out = new Float64Array(s.n).fill(Number.NaN);
+  const rows: number[] = [];
   for (let i = 0; i < s.n; i++) {
-    if (!s.scored[i]) { out[i] = Number.NaN; continue; }
-    const product = s.spatial[i] * s.spectral[i] * s.chaos[i];
-    if (!(product > 0)) { out[i] = Number.NaN; continue; } // NaN product counts as <= 0, as pandas' fillna(0) does
-    const v = raw[i];
-    out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    // NaN product counts as <= 0, as pandas' fillna(0) does
+    if (s.scored[i] && s.spatial[i] * s.spectral[i] * s.chaos[i] > 0) rows.push(i);
   }
+  const raw = predict(model, featureColumns(model, s, transform, rows));
+  rows.forEach((i, j) => {
+    const v = raw[j];
+    out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  });
   return out;
 }
 
