@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { parseDbConfig, parseDsConfig, parseJsonConfig, ConfigError } from '../core/job/config.ts';
 import type { JobParams, JobResult } from '../core/job/result.ts';
-import { DEFAULT_ANALYSIS_VERSION } from '../core/score/models/index.ts';
+import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, isAnalysisVersion, type AnalysisVersion } from '../core/score/models/index.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
@@ -28,7 +28,8 @@ import type { Cloud } from '../platform/cloud/config.ts';
 const USAGE = `usage:
   imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]
   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses -H2O,...] [--chem-mods ...]
-                   --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT`;
+                   --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT
+  either form: [--analysis-version N] (METASPACE analysis_version; default: ds_config's analysis_version, else ${DEFAULT_ANALYSIS_VERSION})`;
 
 interface Job {
   name: string;
@@ -60,6 +61,7 @@ const OPTIONS = {
   out: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   'cloud-config': { type: 'string' },
+  'analysis-version': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -85,7 +87,7 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a whole number ≥ 1 (got '${values.workers}')`);
   }
 
-  const job = positionals.length ? await jobFromConfigs(positionals) : jobFromFlags(values);
+  const job = positionals.length ? await jobFromConfigs(positionals, values['analysis-version']) : jobFromFlags(values);
   validateParams(job.params);
 
   const t0 = performance.now();
@@ -209,7 +211,32 @@ function resolveFromConfig(p: string, configPath: string): string {
   return hit;
 }
 
-async function jobFromConfigs(pos: string[]): Promise<Job> {
+/**
+ * The analysis version of a job: --analysis-version, else the ds_config's analysis_version, else the default. A
+ * version this build does not have is an error (never a silent v1 run): METASPACE-ML (3) is not registered yet.
+ */
+export function analysisVersionOf(flag: string | undefined, fromConfig: number | null, configFile?: string): AnalysisVersion {
+  let v: number;
+  let where: string;
+  if (flag !== undefined) {
+    v = Number(flag);
+    where = `--analysis-version ${flag}`;
+    if (!Number.isInteger(v)) throw new Error(`--analysis-version must be a whole number (got '${flag}')`);
+  } else if (fromConfig !== null) {
+    v = fromConfig;
+    where = `${configFile ?? 'ds_config'}: analysis_version ${fromConfig}`;
+  } else {
+    return DEFAULT_ANALYSIS_VERSION;
+  }
+  if (!isAnalysisVersion(v)) {
+    const known = ANALYSIS_VERSIONS.map((a) => `${a.version} (${a.label})`).join(', ');
+    const v3 = v === 3 ? ' METASPACE-ML (analysis_version 3) is not complete in imzlens yet: see docs/metaspace-ml.md.' : '';
+    throw new Error(`${where}: this build has analysis version ${known}.${v3}`);
+  }
+  return v;
+}
+
+async function jobFromConfigs(pos: string[], versionFlag?: string): Promise<Job> {
   if (pos.length !== 3) throw new Error(`expected ds_config.json db_config.json OUT\n${USAGE}`);
   const [dsPath, dbPath, out] = pos;
   const ds = parseDsConfig(await readConfig(dsPath), dsPath);
@@ -230,7 +257,7 @@ async function jobFromConfigs(pos: string[]): Promise<Job> {
       sigma: ds.sigma ?? 0.001238,
       ppm: ds.ppm ?? 3,
       decoys: ds.decoys ?? 20,
-      analysisVersion: DEFAULT_ANALYSIS_VERSION,
+      analysisVersion: analysisVersionOf(versionFlag, ds.analysisVersion, dsPath),
     },
   };
 }
@@ -271,7 +298,7 @@ function jobFromFlags(v: Record<string, unknown>): Job {
       sigma: number('sigma'),
       ppm: number('ppm', 3),
       decoys: number('decoys', 20),
-      analysisVersion: DEFAULT_ANALYSIS_VERSION,
+      analysisVersion: analysisVersionOf(v['analysis-version'] as string | undefined, null),
     },
   };
 }

@@ -12,6 +12,8 @@ export interface DsConfig {
   adducts: string[] | null;
   neutralLosses: string[] | null;
   chemMods: string[] | null;
+  /** METASPACE's top-level `analysis_version` (null = not given; METASPACE then uses 1). */
+  analysisVersion: number | null;
 }
 
 export interface DbConfig {
@@ -103,6 +105,7 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
   const adducts = strList(iso, 'adducts', problems, false);
   const neutralLosses = strList(iso, 'neutral_losses', problems, false);
   const chemMods = strList(iso, 'chem_mods', problems, false);
+  const analysisVersion = num(o, 'analysis_version', problems, (x) => (Number.isInteger(x) && x >= 1 ? null : 'must be a whole number ≥ 1'));
   if (problems.length) throw new ConfigError(file, problems);
   return {
     name: typeof o.name === 'string' && o.name ? o.name : (imzml as string).replace(/^.*[\\/]/, '').replace(/\.imzml$/i, ''),
@@ -115,6 +118,7 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
     adducts,
     neutralLosses,
     chemMods,
+    analysisVersion,
   };
 }
 
