@@ -209,6 +209,8 @@ test('switching datasets and ions leaves no WebGL deleted-object warning', async
 
 test('molecule names link to their database entry in a new tab; PNG export name has no spaces', async ({ page }) => {
   test.setTimeout(300_000);
+  // wide enough for the table's Molecules column (it hides itself in a narrow middle column)
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('/');
   await runExample(page);
   const links = page.getByTestId('molecule-link');
