@@ -81,6 +81,11 @@ describe('DirCentroidCache (the CLI) falls back to the shipped tables', () => {
       const hit = await new DirCentroidCache(dir).get(e.key);
       expect(hit?.table.n).toBe(e.ions);
       expect(hit?.ionFormulas.length).toBe(e.ions);
+      // kept in the cache dir: the next run reads it from there, same table, without the shipped fallback
+      const again = await new DirCentroidCache(dir, null).get(e.key);
+      expect(again?.ionFormulas).toEqual(hit?.ionFormulas);
+      expect(again?.table.mzs).toEqual(hit?.table.mzs);
+      rmSync(resolve(dir, `${e.key}.centroids`));
       expect(await new DirCentroidCache(dir, null).get(e.key)).toBeUndefined();
       expect(await new DirCentroidCache(dir).get(`${e.key}x`)).toBeUndefined();
     } finally {

@@ -47,10 +47,17 @@ export class DirCentroidCache implements CentroidCache {
     try {
       bytes = await readFile(f);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return this.shipped?.get(key);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return this.fromShipped(key);
       throw e;
     }
     return decodeCentroidTable(bytes, f);
+  }
+
+  /** A shipped table, kept in the cache dir too: the next run reads the plain file instead of gunzipping again. */
+  private async fromShipped(key: string): Promise<CachedCentroidTable | undefined> {
+    const hit = await this.shipped?.get(key);
+    if (hit) await this.set(key, hit).catch(() => {}); // a read-only cache dir only costs the next run the gunzip
+    return hit;
   }
 
   async set(key: string, value: CachedCentroidTable): Promise<void> {
