@@ -149,9 +149,13 @@ export interface JobRun {
 export async function runJob(opts: RunJobOptions): Promise<JobRun> {
   const key = jobKey(opts.meta.id, opts.dbs, opts.params);
   const want = opts.cloud ? 'lambda' : 'browser';
+  // The cache look-up and the placement (both IndexedDB reads) run together; a cached result is returned even
+  // when the placement would have refused, as before.
+  const placing = placeJob(opts.meta, opts.cloud);
+  placing.catch(() => {}); // observed below unless the cache answers
   const hit = await getJobResult<StoredJobResult>(key).catch(() => undefined);
   if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true, stored: Promise.resolve() };
-  const { mode, config } = await placeJob(opts.meta, opts.cloud);
+  const { mode, config } = await placing;
   const t0 = performance.now();
   const jw = getJobWorker();
   let crashed: (e: Error) => void = () => {};
