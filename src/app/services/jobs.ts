@@ -61,9 +61,17 @@ export interface SelectedDb {
   db: MolDb;
 }
 
+/** Fingerprints by database object: a MolDb is not changed after parsing, so each is hashed once per page. */
+const fingerprints = new WeakMap<MolDb, string>();
+
 /** Fingerprint of a database's content (formulas in order), so an edited upload is a different job. */
 export function dbFingerprint(db: MolDb): string {
-  return hashStrings([db.name, db.formulas.length, ...db.formulas]);
+  let f = fingerprints.get(db);
+  if (f === undefined) {
+    f = hashStrings([db.name, db.formulas.length, ...db.formulas]);
+    fingerprints.set(db, f);
+  }
+  return f;
 }
 
 export function jobKey(datasetId: string, dbs: readonly SelectedDb[], params: JobParams): string {
@@ -126,13 +134,28 @@ async function placeJob(meta: DatasetMeta, cloud: RunJobOptions['cloud']): Promi
   return { mode, config };
 }
 
+export interface JobRun {
+  key: string;
+  result: StoredJobResult;
+  cached: boolean;
+  /**
+   * Settles when the result and its summary are in IndexedDB (at once for a cached result). The caller shows the
+   * result first and then awaits this: a failure to store rejects here and must be reported.
+   */
+  stored: Promise<void>;
+}
+
 /** Runs (or reopens from the cache) an annotation job. */
-export async function runJob(opts: RunJobOptions): Promise<{ key: string; result: StoredJobResult; cached: boolean }> {
+export async function runJob(opts: RunJobOptions): Promise<JobRun> {
   const key = jobKey(opts.meta.id, opts.dbs, opts.params);
   const want = opts.cloud ? 'lambda' : 'browser';
+  // The cache look-up and the placement (both IndexedDB reads) run together; a cached result is returned even
+  // when the placement would have refused, as before.
+  const placing = placeJob(opts.meta, opts.cloud);
+  placing.catch(() => {}); // observed below unless the cache answers
   const hit = await getJobResult<StoredJobResult>(key).catch(() => undefined);
-  if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true };
-  const { mode, config } = await placeJob(opts.meta, opts.cloud);
+  if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true, stored: Promise.resolve() };
+  const { mode, config } = await placing;
   const t0 = performance.now();
   const jw = getJobWorker();
   let crashed: (e: Error) => void = () => {};
@@ -170,13 +193,14 @@ export async function runJob(opts: RunJobOptions): Promise<{ key: string; result
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const wallMs = performance.now() - t0;
-  await putJobResult(key, result);
   const summary: JobSummary = {
     key, datasetId: opts.meta.id, databases: opts.params.databases, params: opts.params, createdAt: result.createdAt,
     rows: result.rows.length, annotatedAt10: result.stats.annotatedAt10, wallMs, runOn: result.runOn,
   };
-  await putJobSummary(key, summary);
-  return { key, result, cached: false };
+  // Storing starts now but is not waited for here: the table need not wait for IndexedDB. The summary is written
+  // only after the result, so the job list never names a result that is not stored.
+  const stored = putJobResult(key, result).then(() => putJobSummary(key, summary));
+  return { key, result, cached: false, stored };
 }
 
 export async function getJob(key: string): Promise<StoredJobResult | undefined> {

@@ -141,14 +141,20 @@ export class JobState {
     this.running = { datasetId: m.id, params, startedAt: performance.now() };
     const ctrl = (this.ctrl = new AbortController());
     try {
-      const { key, result: r, cached } = await runJob({ meta: m, dbs, params, onProgress: (p) => this.trackProgress(p), signal: ctrl.signal, cloud: place.cloud, placeChosen: place.placeChosen });
+      const { key, result: r, cached, stored } = await runJob({ meta: m, dbs, params, onProgress: (p) => this.trackProgress(p), signal: ctrl.signal, cloud: place.cloud, placeChosen: place.placeChosen });
       const t = performance.now();
       for (const s of this.stages) if (s.finishedAt == null) s.finishedAt = t;
+      // The table first, then the wait for IndexedDB (the job stays busy until its result is stored).
       this.resultKey = key;
       this.result = r;
       view.job = key;
       view.ion = null;
       if (cached) this.message = 'Same dataset, databases and parameters as an earlier job: reopened its result.';
+      try {
+        await stored;
+      } catch (e) {
+        this.message = `The result is shown but could not be stored in this browser (it will be gone after a reload): ${(e as Error).message}`;
+      }
       this.jobs = await listJobs(m.id);
     } catch (e) {
       this.message = e instanceof CancelledError || /cancel/i.test((e as Error).message) ? 'Job cancelled.' : `Job failed: ${(e as Error).message}`;
