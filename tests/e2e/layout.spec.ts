@@ -100,16 +100,22 @@ test('layout at 1024×768 … 3840×2160: key controls whole and inside the wind
     // centre of the fitted, centred image, the first tissue pixel met is the same at every size, within 3 pixels (the
     // centre row can round to a neighbour row, where the hole in the tissue is narrower); a 1.5× zoom error would put
     // it 9+ pixels away on this 35-pixel-wide image
-    await page.locator('[data-testid=main-image] .stage').scrollIntoViewIfNeeded();
-    const stage = (await page.locator('[data-testid=main-image] .stage').boundingBox())!;
+    // After a resize the viewer may still be refitting (or, where the layout moves it, starting its renderer again):
+    // wait until it has drawn, and walk again a few times before calling the mapping broken.
+    await expect(page.locator('[data-testid=main-image] [data-testid=ion-viewer]')).not.toHaveAttribute('data-rendered', /^0?$/, { timeout: 30_000 });
     const readout = page.getByTestId('hover-readout');
-    const cy = stage.y + stage.height / 2;
     let found: number[] | null = null;
-    for (let dx = 0; dx < stage.width / 2 - 4 && !found; dx += 2) {
-      await page.mouse.move(stage.x + stage.width / 2 - dx, cy);
-      await page.waitForTimeout(20);
-      const x = await readout.getAttribute('data-x');
-      if (x) found = [Number(x), Number(await readout.getAttribute('data-y'))];
+    for (let attempt = 0; attempt < 5 && !found; attempt++) {
+      if (attempt) await page.waitForTimeout(1000);
+      await page.locator('[data-testid=main-image] .stage').scrollIntoViewIfNeeded();
+      const stage = (await page.locator('[data-testid=main-image] .stage').boundingBox())!;
+      const cy = stage.y + stage.height / 2;
+      for (let dx = 0; dx < stage.width / 2 - 4 && !found; dx += 2) {
+        await page.mouse.move(stage.x + stage.width / 2 - dx, cy);
+        await page.waitForTimeout(20);
+        const x = await readout.getAttribute('data-x');
+        if (x) found = [Number(x), Number(await readout.getAttribute('data-y'))];
+      }
     }
     expect(found, `${w}×${h}: no tissue pixel left of the image centre`).not.toBeNull();
     hovered.push(found!);
