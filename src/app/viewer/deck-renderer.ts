@@ -75,6 +75,9 @@ export class DeckRenderer implements IonRenderer {
   private shown = false;
   private ro: ResizeObserver;
   private canvas: HTMLCanvasElement;
+  /** Shows the canvas anyway if its size has not settled soon after the first drawn frame (see reveal). */
+  private revealTimer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
@@ -137,10 +140,30 @@ export class DeckRenderer implements IonRenderer {
       && c.width > 0 && c.height > 0 && Math.abs(c.width / c.height - c.clientWidth / Math.max(1, c.clientHeight)) < 0.02;
     if (!sized) {
       this.deck.redraw('resize');
+      // A hidden image is worse than one frame at a stale size: if the size has not settled within 400 ms (layout
+      // still moving, or no further frame scheduled), show the canvas, refit and draw again.
+      this.revealTimer ??= setTimeout(() => {
+        this.revealTimer = null;
+        if (this.shown || this.destroyed) return;
+        this.show();
+        if (this.autoFit) this.fit();
+        this.deck.redraw('reveal');
+        if (this.image && this.drawnGeneration === this.generation) {
+          const w = this.waiters;
+          this.waiters = [];
+          w.forEach((f) => f());
+        }
+      }, 400);
       return;
     }
+    this.show();
+  }
+
+  private show() {
+    if (this.revealTimer) clearTimeout(this.revealTimer);
+    this.revealTimer = null;
     this.shown = true;
-    c.style.visibility = '';
+    this.canvas.style.visibility = '';
   }
 
   update(input: RenderInput): void {
@@ -205,6 +228,8 @@ export class DeckRenderer implements IonRenderer {
   }
 
   destroy(): void {
+    this.destroyed = true;
+    if (this.revealTimer) clearTimeout(this.revealTimer);
     this.ro.disconnect();
     this.deck.finalize();
     this.canvas.remove();
