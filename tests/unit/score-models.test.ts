@@ -4,26 +4,19 @@ import { fdrV1 } from '../../src/core/score/fdr.ts';
 import { validateParams } from '../../src/core/job/pipeline.ts';
 import { mergeScores } from '../../src/core/job/stages/score.ts';
 import { rankStage } from '../../src/core/job/stages/rank.ts';
-import type { ScoreResult } from '../../src/core/score/score-ions.ts';
+import { emptyScoreResult, type ScoreResult } from '../../src/core/score/score-ions.ts';
 import type { JobParams } from '../../src/core/job/result.ts';
 
 function task(msm64: number[], scored: number[]): ScoreResult {
   const n = msm64.length;
-  return {
-    n,
-    msm: Float32Array.from(msm64),
-    msm64: Float64Array.from(msm64),
-    chaos: new Float64Array(n).fill(0.9),
-    spatial: new Float64Array(n).fill(0.8),
-    spectral: new Float64Array(n).fill(0.7),
-    mzErrAbs: new Float64Array(n),
-    mzErrRel: new Float64Array(n),
-    totalInt: new Float64Array(n * 4),
-    minInt: new Float64Array(n * 4),
-    maxInt: new Float64Array(n * 4),
-    nPx: new Uint32Array(n * 4),
-    scored: Uint8Array.from(scored),
-  };
+  const r = emptyScoreResult(n);
+  r.msm = Float32Array.from(msm64);
+  r.msm64 = Float64Array.from(msm64);
+  r.chaos.fill(0.9);
+  r.spatial.fill(0.8);
+  r.spectral.fill(0.7);
+  r.scored = Uint8Array.from(scored);
+  return r;
 }
 
 describe('scoring-model registry', () => {

@@ -145,21 +145,7 @@ export class IonScorer {
     if (isTarget.length < n) {
       throw new ScoreInputError(`scoreIons: isTarget has ${isTarget.length} flags for ${n} ions`);
     }
-    const res: ScoreResult = {
-      n,
-      msm: new Float32Array(n),
-      msm64: new Float64Array(n),
-      chaos: new Float64Array(n),
-      spatial: new Float64Array(n),
-      spectral: new Float64Array(n),
-      mzErrAbs: new Float64Array(n),
-      mzErrRel: new Float64Array(n),
-      totalInt: new Float64Array(n * 4),
-      minInt: new Float64Array(n * 4),
-      maxInt: new Float64Array(n * 4),
-      nPx: new Uint32Array(n * 4),
-      scored: new Uint8Array(n),
-    };
+    const res = emptyScoreResult(n);
     try {
       for (let i = 0; i < n; i++) this.scoreOne(centroids, i, isTarget[i] !== 0 || this.targetedDb, res);
     } catch (e) {
@@ -395,4 +381,24 @@ export class IonScorer {
   private chaos(n0: number): number {
     return chaosFromMoc(this.sparseChaos.measure(this.uniq[0], n0, this.img, this.nLevels, 4));
   }
+}
+
+/** A ScoreResult of n ions, nothing scored: per-ion metrics set to `metric` (0, or NaN for "not scored"),
+ * per-isotope sums zero. */
+export function emptyScoreResult(n: number, metric = 0): ScoreResult {
+  return {
+    n,
+    msm: new Float32Array(n).fill(metric),
+    msm64: new Float64Array(n).fill(metric),
+    chaos: new Float64Array(n).fill(metric),
+    spatial: new Float64Array(n).fill(metric),
+    spectral: new Float64Array(n).fill(metric),
+    mzErrAbs: new Float64Array(n).fill(metric),
+    mzErrRel: new Float64Array(n).fill(metric),
+    totalInt: new Float64Array(n * 4),
+    minInt: new Float64Array(n * 4),
+    maxInt: new Float64Array(n * 4),
+    nPx: new Uint32Array(n * 4),
+    scored: new Uint8Array(n),
+  };
 }

@@ -3,7 +3,7 @@
 import type { CentroidTable, DatasetMeta } from '../../types.ts';
 import type { Executor } from '../executor.ts';
 import type { StageCache } from './run-stage.ts';
-import type { ScoreResult } from '../../score/score-ions.ts';
+import { emptyScoreResult, type ScoreResult } from '../../score/score-ions.ts';
 import type { ScoreTaskInput } from '../score-task.ts';
 import type { PlannedTask } from '../plan.ts';
 import { Hasher } from '../../hash.ts';
@@ -49,21 +49,7 @@ export function plannedIons(tasks: readonly PlannedTask[]): number {
 
 /** Scatters each task's outputs back to job ion indices; ions no task scored stay NaN / not scored. */
 export function mergeScores(n: number, groups: Int32Array[], outputs: ScoreResult[]): ScoreResult {
-  const r: ScoreResult = {
-    n,
-    msm: new Float32Array(n).fill(NO_SCORE),
-    msm64: new Float64Array(n).fill(NO_SCORE),
-    chaos: new Float64Array(n).fill(NO_SCORE),
-    spatial: new Float64Array(n).fill(NO_SCORE),
-    spectral: new Float64Array(n).fill(NO_SCORE),
-    mzErrAbs: new Float64Array(n).fill(NO_SCORE),
-    mzErrRel: new Float64Array(n).fill(NO_SCORE),
-    totalInt: new Float64Array(n * 4),
-    minInt: new Float64Array(n * 4),
-    maxInt: new Float64Array(n * 4),
-    nPx: new Uint32Array(n * 4),
-    scored: new Uint8Array(n),
-  };
+  const r = emptyScoreResult(n, NO_SCORE);
   groups.forEach((ids, t) => {
     const o = outputs[t];
     ids.forEach((g, j) => {
