@@ -2,7 +2,7 @@
 // recall of the planted ions when the dataset was made by `imzlens simulate` (truth CSV next to the imzML).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { parseAnnotationCsv, type AnnotationRow } from '../../src/core/sim/annotations.ts';
@@ -115,7 +115,8 @@ export function simulate(prefix: string, o: { side: number; db: string; nTrue: n
   const args = ['simulate', '--width', String(o.side), '--height', String(o.side), '--db', o.db, '--n-true', String(o.nTrue),
     '--noise-peaks', String(o.noisePeaks), '--sigma', '0.000619', '--seed', String(o.seed), '--out', prefix, '--quiet'];
   const stamp = `${prefix}.args.json`;
-  const want = JSON.stringify(args);
+  // paths relative to the repo and the data dir, so a dataset made by another checkout (or copied in) is reused
+  const want = JSON.stringify(args.map((a) => (a === o.db ? relative(repo, a) : a === prefix ? basename(a) : a)));
   if (['.imzML', '.ibd', '.truth.csv'].every((x) => existsSync(prefix + x)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) {
     return `${prefix}.imzML`;
   }
