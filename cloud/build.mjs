@@ -18,23 +18,6 @@ export const DIST = join(here, 'dist');
 export const HANDLER_BUNDLE = join(DIST, 'handler.mjs');
 export const RELEASE_DIST = join(DIST, 'release');
 
-// The ingest module is written in parallel by another part of the project; until it exists, bundle a stub
-// that fails the 'cloud-ingest' task with a clear message instead of failing the whole build.
-const INGEST = join(here, '..', 'src', 'core', 'imzml', 'ingest.ts');
-const missingIngestStub = {
-  name: 'missing-ingest-stub',
-  setup(b) {
-    b.onResolve({ filter: /imzml\/ingest\.ts$/ }, (args) => {
-      if (existsSync(INGEST)) return undefined;
-      return { path: 'ingest-stub', namespace: 'imzlens-stub' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'imzlens-stub' }, () => ({
-      contents: "export async function ingestDataset() { throw new Error('this handler bundle was built without src/core/imzml/ingest.ts; rebuild it with node cloud/build.mjs'); }",
-      loader: 'js',
-    }));
-  },
-};
-
 /** Builds the local test bundle, or with `release` the deployable one (and the zip when `zip`); returns the paths. */
 export async function buildHandler({ release = false, zip = false, minify = false, diagnostics = false } = {}) {
   const dir = release ? RELEASE_DIST : DIST;
@@ -52,7 +35,6 @@ export async function buildHandler({ release = false, zip = false, minify = fals
     metafile: true,
     write: false,
     logLevel: 'warning',
-    plugins: [missingIngestStub],
     define: { __IMZLENS_TEST_TASKS__: release && !diagnostics ? 'false' : 'true' },
     // Some SDK dependencies are CommonJS and call require() for Node built-ins.
     banner: { js: "import { createRequire as __imzCreateRequire } from 'node:module'; const require = __imzCreateRequire(import.meta.url);" },
