@@ -30,15 +30,19 @@ export interface IngestHandle {
 export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatus) => void): IngestHandle {
   const worker = new Worker(new URL('../../../workers/ingest-worker.ts', import.meta.url), { type: 'module', name: 'imzlens-ingest' });
   const remote = Comlink.wrap<IngestWorkerApi>(worker);
-  // when each stage first reported: a multi-pass ingest alternates 'read' and 'sort', and each keeps its own clock,
-  // so MB/s and the ETA are averages over the whole stage (the other stage's time between passes included)
+  // A stage's clock starts when the one before it last reported (its first report already carries a batch of work).
+  // A multi-pass ingest alternates 'read' and 'sort'; each keeps its first clock, so MB/s and the ETA are averages
+  // over the whole stage (the other stage's time between passes included).
   const stageStart = new Map<string, number>();
+  let lastReport = performance.now();
   let reject: (e: Error) => void = () => {};
   const crashed = new Promise<never>((_, rej) => { reject = rej; });
   worker.addEventListener('error', (e) => { e.preventDefault(); reject(new Error(`the ingest worker crashed: ${e.message || 'failed to load'}`)); });
   const progress = (p: IngestProgress) => {
-    if (!stageStart.has(p.stage)) stageStart.set(p.stage, performance.now());
-    const dt = (performance.now() - stageStart.get(p.stage)!) / 1000;
+    const now = performance.now();
+    if (!stageStart.has(p.stage)) stageStart.set(p.stage, lastReport);
+    lastReport = now;
+    const dt = (now - stageStart.get(p.stage)!) / 1000;
     const rate = dt > 0 ? p.done / dt : 0;
     const byteStage = p.stage === 'index' || p.stage === 'sample' || p.stage === 'read';
     onStatus({
