@@ -3,7 +3,7 @@
 // (PSS, all its processes) while it runs; the ingest worker's own timing line (stage start times, time spent in the
 // IndexedDB store) from the console; browser storage used afterwards (navigator.storage.estimate).
 // Used by bench/ingest.ts; also runnable alone for one big dataset:
-//   npx tsx bench/ingest-page.ts FILE.imzML FILE.ibd [runs]
+//   npx tsx bench/ingest-page.ts FILE.imzML FILE.ibd [runs]     ($INGEST_PAGE_DIST: serve that build instead)
 import { resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -30,9 +30,10 @@ export interface PageIngestResult {
   load: number[];
 }
 
-export async function measurePageIngest(o: { files: { imzml: string; ibd: string }; runs: number; log(s: string): void }): Promise<PageIngestResult> {
+/** `dist`: an app already built (e.g. of an older commit, for a before/after); default: build this checkout. */
+export async function measurePageIngest(o: { files: { imzml: string; ibd: string }; runs: number; log(s: string): void; dist?: string }): Promise<PageIngestResult> {
   const name = basename(o.files.imzml).replace(/\.imzml$/i, '');
-  const dist = buildApp(repo, o.log);
+  const dist = o.dist ?? buildApp(repo, o.log);
   const server = await preview(repo, dist);
   const browser = await launch(repo, server.url);
   const mem = new MemSampler();
@@ -83,7 +84,7 @@ export function phaseBreakdown(t: IngestTiming): { phase: string; ms: number }[]
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [imzml, ibd, runs] = process.argv.slice(2);
-  const r = await measurePageIngest({ files: { imzml, ibd }, runs: Number(runs ?? 1), log: (s) => console.log(s) });
+  const r = await measurePageIngest({ files: { imzml, ibd }, runs: Number(runs ?? 1), log: (s) => console.log(s), dist: process.env.INGEST_PAGE_DIST });
   console.log(JSON.stringify(r, null, 1));
   removeBuild();
 }
