@@ -76,8 +76,8 @@ export function phaseBreakdown(t: IngestTiming): { phase: string; ms: number }[]
   const readEnd = at.sort ?? t.totalMs;
   const out = [
     { phase: 'XML index parse (index)', ms: readStart },
-    { phase: 'sample + read + bucket (sample, read)', ms: readEnd - readStart },
-    { phase: 'sort + IndexedDB writes + commit (sort … done)', ms: t.totalMs - readEnd },
+    { phase: 'sampling + the first read pass (read, decode, bucket)', ms: readEnd - readStart },
+    { phase: 'sort + IndexedDB writes + commit, with any further read passes (sort … done)', ms: t.totalMs - readEnd },
   ];
   return out;
 }
