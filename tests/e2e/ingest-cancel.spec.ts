@@ -94,6 +94,9 @@ test('an ingest that is not cancelled is listed, and its records are those of on
   await page.goto('/');
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   await page.getByTestId('file-input').setInputFiles([files.imzml, files.ibd]);
+  // the progress line while reading: bytes, MB/s and an ETA
+  await expect(page.getByTestId('ingest-progress')).toContainText(/Reading spectra.*MB of .*MB · [\d.]+ MB\/s · ETA/, { timeout: 60_000 });
+  await page.getByTestId('ingest-progress').screenshot({ path: '/tmp/s4-ingest-shots/progress-reading.png' });
   await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1, { timeout: 120_000 });
   const keys = (await storeKeys(page)) as unknown[][];
   const kinds = new Set(keys.map((k) => k[0]));
