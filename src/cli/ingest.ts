@@ -41,6 +41,8 @@ export async function run(args: string[]): Promise<number> {
   const store = new FileSegmentStore(values.out);
   const t0 = performance.now();
   let lastStage = '';
+  const stageStart = new Map<string, number>();
+  let lastReport = performance.now();
   try {
     const meta = await ingestDataset({
       imzml, ibd, store, id, name,
@@ -48,7 +50,14 @@ export async function run(args: string[]): Promise<number> {
       onProgress: (p) => {
         if (values.quiet) return;
         if (p.stage !== lastStage) { if (lastStage) process.stderr.write('\n'); lastStage = p.stage; }
-        process.stderr.write(`\r  ${p.stage.padEnd(6)} ${p.total ? ((100 * p.done) / p.total).toFixed(0) : '?'}%`);
+        // a stage's clock starts at the previous stage's last report (its first report already carries work)
+        const now = performance.now();
+        if (!stageStart.has(p.stage)) stageStart.set(p.stage, lastReport);
+        lastReport = now;
+        const dt = (now - stageStart.get(p.stage)!) / 1000;
+        // index, sample and read count bytes (of the imzML, of the ibd); sort counts segments
+        const rate = p.stage === 'index' || p.stage === 'sample' || p.stage === 'read' ? (dt > 0 ? ` ${(p.done / 2 ** 20 / dt).toFixed(0)} MB/s` : '') : '';
+        process.stderr.write(`\r  ${p.stage.padEnd(6)} ${p.total ? ((100 * p.done) / p.total).toFixed(0) : '?'}%${rate}   `);
       },
     });
     if (!values.quiet) process.stderr.write('\n');

@@ -67,6 +67,14 @@ test('commit is atomic: an interrupted ingest is never listed, shows as incomple
   expect(r.incompleteAfterDelete).toEqual([]);
 });
 
+test('datasets stored before the packed segment records are listed and read back unchanged', async ({ page }) => {
+  await harness(page);
+  const r = await page.evaluate(() => (window as any).imzlensHarness.storeLegacyRead({ id: 'old' }));
+  expect(r.listed).toEqual(['old']);
+  expect(r.same).toEqual([true, true]);
+  expect(r.mask).toBe(400);
+});
+
 test('quota exceeded mid-way removes the partial dataset with a clear error', async ({ page }) => {
   await harness(page);
   const r = await page.evaluate(() => (window as any).imzlensHarness.storeQuota({ id: 'big' }));

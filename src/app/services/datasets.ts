@@ -30,14 +30,19 @@ export interface IngestHandle {
 export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatus) => void): IngestHandle {
   const worker = new Worker(new URL('../../../workers/ingest-worker.ts', import.meta.url), { type: 'module', name: 'imzlens-ingest' });
   const remote = Comlink.wrap<IngestWorkerApi>(worker);
-  let stageStart = performance.now();
-  let stage = '';
+  // A stage's clock starts when the one before it last reported (its first report already carries a batch of work).
+  // A multi-pass ingest alternates 'read' and 'sort'; each keeps its first clock, so MB/s and the ETA are averages
+  // over the whole stage (the other stage's time between passes included).
+  const stageStart = new Map<string, number>();
+  let lastReport = performance.now();
   let reject: (e: Error) => void = () => {};
   const crashed = new Promise<never>((_, rej) => { reject = rej; });
   worker.addEventListener('error', (e) => { e.preventDefault(); reject(new Error(`the ingest worker crashed: ${e.message || 'failed to load'}`)); });
   const progress = (p: IngestProgress) => {
-    if (p.stage !== stage) { stage = p.stage; stageStart = performance.now(); }
-    const dt = (performance.now() - stageStart) / 1000;
+    const now = performance.now();
+    if (!stageStart.has(p.stage)) stageStart.set(p.stage, lastReport);
+    lastReport = now;
+    const dt = (now - stageStart.get(p.stage)!) / 1000;
     const rate = dt > 0 ? p.done / dt : 0;
     const byteStage = p.stage === 'index' || p.stage === 'sample' || p.stage === 'read';
     onStatus({
@@ -48,19 +53,34 @@ export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatu
   };
   const id = newDatasetId(req.name);
   const simQuota = Number(new URLSearchParams(location.search).get('simquota')) || undefined;
-  const done = Promise.race([remote.ingest({ ...req, id, simulatedQuotaBytes: simQuota }, Comlink.proxy(progress)), crashed]).finally(() => {
+  let cancelled = false;
+  let fallback: ReturnType<typeof setTimeout> | undefined;
+  const run = Promise.race([remote.ingest({ ...req, id, simulatedQuotaBytes: simQuota }, Comlink.proxy(progress)), crashed]);
+  const done = run.then(async (meta) => {
+    // the worker finished (committed) before the cancel reached it: the user still asked for nothing to be kept
+    if (cancelled) { await deleteDataset(meta.id).catch(() => {}); throw new Error(CANCELLED); }
+    return meta;
+  }).finally(() => {
+    clearTimeout(fallback);
     remote[Comlink.releaseProxy]();
     worker.terminate();
   });
   return {
     done,
     cancel: () => {
-      // abort inside the worker (it deletes the partial dataset), then stop it for good
+      cancelled = true;
+      // abort inside the worker: it stops at its next step, waits for its writes in flight and deletes the partial
+      // dataset. Only if it does not answer in time is it stopped here and the dataset removed from this thread.
       remote.cancel().catch(() => {});
-      setTimeout(() => reject(new Error('cancelled by the user')), 3000);
+      fallback = setTimeout(() => {
+        worker.terminate();
+        void getStore().delete(id).catch(() => {}).finally(() => reject(new Error(CANCELLED)));
+      }, 30_000);
     },
   };
 }
+
+const CANCELLED = 'ingest cancelled by the user';
 
 export async function listDatasets(): Promise<DatasetMeta[]> {
   const list = await getStore().list();

@@ -43,7 +43,15 @@ export interface IngestOptions {
   index?: ImzmlIndex;
   /** Bytes per ibd read; default 16 MiB. */
   batchBytes?: number;
+  /**
+   * About how many bytes of peaks to hold at once (16 per peak, plus bucket slack); above it the ingest reads the
+   * ibd in several passes, one range of m/z segments each. Default: no limit (one pass).
+   */
+  memoryBudgetBytes?: number;
 }
+
+/** Segment writes allowed in flight while the next bucket is sorted. */
+const MAX_INFLIGHT_PUTS = 2;
 
 export interface Geometry {
   width: number;
@@ -167,7 +175,7 @@ export async function planIngest(
       }
       parts.push(out.subarray(0, c));
       kept += c;
-    }, { only: sampleIdx, signal, batchBytes: 1 << 20, onBytes: (d, t) => progress({ stage: 'sample', done: d, total: t }) });
+    }, { only: sampleIdx, signal, batchBytes: 1 << 20, readAhead: 16, onBytes: (d, t) => progress({ stage: 'sample', done: d, total: t }) });
     const sample = new Float64Array(kept);
     let o = 0;
     for (const p of parts) { sample.set(p, o); o += p.length; }
@@ -252,35 +260,55 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
   const index = opts.index ?? (await parseImzml(imzml, { signal, onProgress: (b) => progress({ stage: 'index', done: b, total: imzml.size }) }));
   const { warnings, hint, geo, bounds, estPeaks } = await planIngest(index, ibd, { targetSegmentBytes: target, signal, onProgress: progress });
 
-  // Stream all spectra into buckets; TIC per pixel (duplicates at one pixel add up).
-  const seg = new Segmenter(bounds, estPeaks / (bounds.length + 1));
+  // Stream all spectra into buckets; TIC per pixel (duplicates at one pixel add up). When all peaks at once would
+  // exceed the memory budget, the buckets are taken in passes over the ibd (consecutive m/z ranges): each pass reads
+  // every spectrum again but keeps only its buckets' peaks, so at most about one budget of peaks is held. A bucket
+  // receives the same peaks in the same (spectrum) order in any pass, so its sorted segment is the same.
+  const nb = bounds.length + 1;
+  const perBucket = estPeaks / nb;
+  const budget = opts.memoryBudgetBytes ?? Infinity;
+  const bucketsPerPass = Math.max(1, Math.min(nb, Math.floor(budget / Math.max(1, perBucket * 1.15 * BYTES_PER_PEAK))));
+  const passes = Math.ceil(nb / bucketsPerPass);
+  const seg = new Segmenter(bounds, perBucket, { lo: 0, hi: Math.min(nb, bucketsPerPass) });
   const tic64 = new Float64Array(geo.width * geo.height);
   const pix = geo.pixelOfSpectrum;
-  await forEachSpectrum(index, ibd, (i, mz, inten) => {
-    const t = seg.addSpectrum(mz, inten, pix[i], MZ_MAX, INTENSITY_MAX);
-    if (t < 0) checkValues(index, i, mz, inten, hint); // throws, naming the bad peak
-    tic64[pix[i]] += t;
-  }, { signal, batchBytes: opts.batchBytes, onBytes: (d, t) => progress({ stage: 'read', done: d, total: t }) });
-
-  // Each bucket is one segment: sorted in place and handed to the store as is (no second copy of the peaks, no
-  // join); a bucket far over the target (skewed sample) is split without breaking a run of equal m/z. Segments are
-  // written as they are completed.
   const infos: SegmentInfo[] = [];
-  const nb = seg.bucketCount;
+  // Segment writes overlap the sorting of the next bucket (the store's I/O runs off this thread); at most
+  // MAX_INFLIGHT_PUTS are pending, and every one is settled before this function returns or throws, so a caller
+  // that deletes the dataset after a failure never races a write still in flight.
+  const inflight: Promise<void>[] = [];
   try {
-    for (let k = 0; k < nb; k++) {
-      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-      if (seg.bucketSize(k) === 0) continue;
-      const pieces = bucketSegments(seg.takeSortedInPlace(k), target);
-      const batch = pieces.map((sg) => {
-        const index = infos.length;
-        infos.push({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length });
-        return { index, segment: sg };
-      });
-      await store.putSegments(opts.id, batch);
-      progress({ stage: 'sort', done: k + 1, total: nb });
+    for (let pass = 0; pass < passes; pass++) {
+      const kLo = pass * bucketsPerPass, kHi = Math.min(nb, kLo + bucketsPerPass);
+      if (pass > 0) seg.setActive(kLo, kHi);
+      const first = pass === 0;
+      await forEachSpectrum(index, ibd, (i, mz, inten) => {
+        const t = seg.addSpectrum(mz, inten, pix[i], MZ_MAX, INTENSITY_MAX);
+        if (t < 0) checkValues(index, i, mz, inten, hint); // throws, naming the bad peak
+        if (first) tic64[pix[i]] += t;
+      }, { signal, batchBytes: opts.batchBytes, onBytes: (d, t) => progress({ stage: 'read', done: pass * t + d, total: passes * t }) });
+
+      // Each bucket is one segment: sorted in place and handed to the store as is (no second copy of the peaks, no
+      // join); a bucket far over the target (skewed sample) is split without breaking a run of equal m/z.
+      for (let k = kLo; k < kHi; k++) {
+        if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+        if (seg.bucketSize(k) === 0) { progress({ stage: 'sort', done: k + 1, total: nb }); continue; }
+        const pieces = bucketSegments(seg.takeSortedInPlace(k), target);
+        const batch = pieces.map((sg) => {
+          const index = infos.length;
+          infos.push({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length });
+          return { index, segment: sg };
+        });
+        while (inflight.length >= MAX_INFLIGHT_PUTS) await inflight.shift();
+        const put = store.putSegments(opts.id, batch);
+        put.catch(() => {}); // awaited in order below; this only keeps an early failure from being "unhandled"
+        inflight.push(put);
+        progress({ stage: 'sort', done: k + 1, total: nb });
+      }
     }
+    while (inflight.length) await inflight.shift();
   } finally {
+    await Promise.allSettled(inflight);
     releaseSortScratch();
   }
 

@@ -26,11 +26,30 @@ export class Segmenter {
   /** Lower bound of bucket k is bounds[k-1] (bucket 0 starts at -inf); bucket k holds bounds[k-1] <= mz < bounds[k]. */
   readonly bounds: Float64Array;
   private readonly buckets: Bucket[];
+  /** Only buckets in [activeLo, activeHi) collect peaks (a pass of a multi-pass ingest); the others skip theirs. */
+  private activeLo = 0;
+  private activeHi: number;
+  private readonly cap: number;
 
-  constructor(bounds: ArrayLike<number>, expectedPeaksPerBucket: number) {
+  /** `active`: the buckets that collect peaks first (default all; see setActive). */
+  constructor(bounds: ArrayLike<number>, expectedPeaksPerBucket: number, active?: { lo: number; hi: number }) {
     this.bounds = Float64Array.from(bounds);
-    const cap = Math.max(1024, Math.ceil(expectedPeaksPerBucket * 1.15));
-    this.buckets = Array.from({ length: this.bounds.length + 1 }, () => new Bucket(cap));
+    this.cap = Math.max(1024, Math.ceil(expectedPeaksPerBucket * 1.15));
+    this.activeHi = this.bounds.length + 1;
+    this.buckets = Array.from({ length: this.bounds.length + 1 }, () => new Bucket(0));
+    this.setActive(active?.lo ?? 0, active?.hi ?? this.buckets.length);
+  }
+
+  /**
+   * Makes buckets [lo, hi) the ones that collect peaks (allocated now, at the expected size); peaks of other
+   * buckets are checked and counted in the returned TIC but not kept (buckets leaving the range are dropped).
+   * A new Segmenter has all buckets active.
+   */
+  setActive(lo: number, hi: number): void {
+    for (let k = this.activeLo; k < this.activeHi; k++) if (k < lo || k >= hi) this.buckets[k] = new Bucket(0);
+    this.activeLo = lo;
+    this.activeHi = hi;
+    for (let k = lo; k < hi; k++) if (this.buckets[k].mz.length === 0) this.buckets[k] = new Bucket(this.cap);
   }
 
   get bucketCount(): number {
@@ -57,6 +76,8 @@ export class Segmenter {
     let lo = Infinity, hi = -Infinity;
     let b: Bucket = this.buckets[0];
     let bm = b.mz, bi = b.intensity, bp = b.pixel, bn = b.n, cap = bm.length;
+    const aLo = this.activeLo, aHi = this.activeHi;
+    let active = false;
     let tic = 0;
     for (let j = 0; j < n; j++) {
       const v = intensity[j];
@@ -78,7 +99,9 @@ export class Segmenter {
         hi = k === nb ? Infinity : bounds[k];
         b = this.buckets[k];
         bm = b.mz; bi = b.intensity; bp = b.pixel; bn = b.n; cap = bm.length;
+        active = k >= aLo && k < aHi;
       }
+      if (!active) continue;
       if (bn === cap) {
         b.n = bn; b.grow();
         bm = b.mz; bi = b.intensity; bp = b.pixel; cap = bm.length;

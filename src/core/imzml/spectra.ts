@@ -14,6 +14,8 @@ export interface ReadOptions {
   onBytes?(done: number, total: number): void;
   /** Target bytes per read; default 16 MiB. */
   batchBytes?: number;
+  /** Batches read ahead of the one being decoded (default 2); many small reads want more. */
+  readAhead?: number;
   /** Only these spectra (ascending indices); default all. */
   only?: Uint32Array | number[];
   /** Appended to range errors (e.g. a UUID mismatch that explains them). */
@@ -92,11 +94,10 @@ export async function forEachSpectrum(
     const i = at(k);
     total += index.intensityEncodedLength[i] + (continuous ? 0 : index.mzEncodedLength[i]);
   }
-  let done = 0;
-  let k = 0;
-  while (k < count) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-    // Grow a batch of consecutive spectra while the byte span stays within batchBytes.
+  // Batches of consecutive spectra whose byte span stays within batchBytes, read ahead `readAhead` batches so the
+  // source's I/O (a Blob read crosses to the browser process; a file read goes to the thread pool) overlaps the
+  // decoding and the caller's work instead of alternating with it.
+  const nextBatch = (k: number): { k: number; end: number; lo: number; hi: number } => {
     const first = at(k);
     let lo = index.intensityOffset[first];
     let hi = lo + index.intensityEncodedLength[first];
@@ -117,7 +118,27 @@ export async function forEachSpectrum(
       if (nh - nl > batchBytes) break;
       lo = nl; hi = nh; end++;
     }
-    const buf = await ibd.read(lo, hi - lo);
+    return { k, end, lo, hi };
+  };
+  const readAhead = Math.max(1, options.readAhead ?? 2);
+  const queue: { k: number; end: number; lo: number; hi: number; bytes: Promise<Uint8Array> }[] = [];
+  let planned = 0;
+  const fill = () => {
+    while (queue.length < readAhead && planned < count) {
+      const b = nextBatch(planned);
+      const bytes = ibd.read(b.lo, b.hi - b.lo);
+      bytes.catch(() => {}); // awaited below; an abort may leave it unawaited
+      queue.push({ ...b, bytes });
+      planned = b.end;
+    }
+  };
+  let done = 0;
+  while (planned < count || queue.length) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    fill();
+    const { k, end, lo, bytes } = queue.shift()!;
+    const buf = await bytes;
+    fill();
     for (let b = k; b < end; b++) {
       const i = at(b);
       const len = index.intensityLength[i];
@@ -127,7 +148,6 @@ export async function forEachSpectrum(
       done += index.intensityEncodedLength[i] + (continuous ? 0 : index.mzEncodedLength[i]);
     }
     options.onBytes?.(done, total);
-    k = end;
   }
 }
 

@@ -1,6 +1,11 @@
 // SegmentStore in IndexedDB through idb-keyval. Keys are arrays: ['seg', id, index], ['blob', id, key],
 // ['pending', id] (written with the first data, removed at commit) and ['meta', id] (written at commit, in the
 // same transaction that removes the pending marker, so a dataset is listed only once it is complete).
+// A segment record is { n, bytes }: one exact-size ArrayBuffer holding m/z (f64 × n), intensity (f32 × n) and pixel
+// (u32 × n) one after the other (as the Node file store lays them out). Structured clone writes a typed array's
+// whole buffer, and the ingest hands over views of bucket buffers with slack, so the copy into one exact buffer is
+// smaller to write; it also lets the bucket's memory go before the write finishes. Records written before this
+// layout ({ mz, intensity, pixel } typed arrays) are read as they are.
 import { createStore, setMany, get, keys, delMany, promisifyRequest } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import type { DatasetMeta, Segment } from '../../core/types.ts';
@@ -80,9 +85,10 @@ export class IdbSegmentStore implements SegmentStore {
     let p = this.pending.get(datasetId);
     if (!p) { p = { entries: [], bytes: 0, segs: new Map() }; this.pending.set(datasetId, p); }
     for (const { index, segment } of segments) {
-      p.bytes += segment.mz.byteLength + segment.intensity.byteLength + segment.pixel.byteLength;
-      p.entries.push([['seg', datasetId, index], { mz: segment.mz, intensity: segment.intensity, pixel: segment.pixel }]);
-      p.segs.set(index, segment);
+      const rec = packSegment(segment);
+      p.bytes += rec.bytes.byteLength;
+      p.entries.push([['seg', datasetId, index], rec]);
+      p.segs.set(index, unpackSegment(rec));
     }
     if (p.bytes >= (this.options.batchBytes ?? 64 * 2 ** 20)) await this.flush(datasetId);
   }
@@ -90,9 +96,9 @@ export class IdbSegmentStore implements SegmentStore {
   async getSegment(datasetId: string, index: number): Promise<Segment> {
     const buffered = this.pending.get(datasetId)?.segs.get(index);
     if (buffered) return buffered;
-    const s = await get<Segment>(['seg', datasetId, index], this.store);
+    const s = await get<SegmentRecord | Segment>(['seg', datasetId, index], this.store);
     if (!s) throw new Error(`dataset '${datasetId}' has no segment ${index} in this browser's storage; open the files again to re-ingest it`);
-    return s;
+    return 'bytes' in s ? unpackSegment(s) : s;
   }
 
   async putBlob(datasetId: string, key: string, data: Uint8Array): Promise<void> {
@@ -149,6 +155,27 @@ export class IdbSegmentStore implements SegmentStore {
     const ks = await keys<IDBValidKey[]>(this.store);
     return ks.filter((k) => Array.isArray(k) && k[1] === id);
   }
+}
+
+/** A segment as stored: n peaks, m/z then intensity then pixel in one buffer of 16 n bytes. */
+export interface SegmentRecord {
+  n: number;
+  bytes: ArrayBuffer;
+}
+
+export function packSegment(s: Segment): SegmentRecord {
+  const n = s.mz.length;
+  const bytes = new ArrayBuffer(16 * n);
+  new Float64Array(bytes, 0, n).set(s.mz);
+  new Float32Array(bytes, 8 * n, n).set(s.intensity);
+  new Uint32Array(bytes, 12 * n, n).set(s.pixel);
+  return { n, bytes };
+}
+
+export function unpackSegment(r: SegmentRecord): Segment {
+  const n = r.n;
+  if (r.bytes.byteLength !== 16 * n) throw new Error(`a stored segment record has ${r.bytes.byteLength} bytes for ${n} peaks (want ${16 * n}); delete the dataset and open its files again`);
+  return { mz: new Float64Array(r.bytes, 0, n), intensity: new Float32Array(r.bytes, 8 * n, n), pixel: new Uint32Array(r.bytes, 12 * n, n) };
 }
 
 function isQuotaError(e: unknown): boolean {

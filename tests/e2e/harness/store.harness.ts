@@ -7,6 +7,7 @@ import type { ByteSource, DatasetMeta } from '../../../src/core/types.ts';
 import { BlobSource } from '../../../src/platform/browser/blob-source.ts';
 import { IdbSegmentStore } from '../../../src/platform/browser/idb-store.ts';
 import { HttpSource } from '../../../src/platform/shared/http-source.ts';
+import { createStore, setMany } from 'idb-keyval';
 
 const DB = 'imzlens-harness';
 
@@ -125,6 +126,38 @@ export const api = {
     }
     const fresh = new IdbSegmentStore({ dbName: DB });
     return { error, name, listed: (await fresh.list()).map((m) => m.id), incomplete: await fresh.listIncomplete() };
+  },
+
+  /**
+   * A dataset written in the layout before the packed segment records ({ mz, intensity, pixel } typed-array views
+   * with slack in their buffers, as the ingest handed them over) is listed and read back unchanged.
+   */
+  async storeLegacyRead(o: { id: string }) {
+    const store = createStore(DB, 'datasets');
+    const segs = [0, 1].map((k) => {
+      const n = 1000 + k;
+      const mz = new Float64Array(n + 77), intensity = new Float32Array(n + 77), pixel = new Uint32Array(n + 77);
+      for (let j = 0; j < n; j++) { mz[j] = 100 + k * 100 + j * 0.01; intensity[j] = j + 0.5; pixel[j] = (j * 7) % 400; }
+      return { mz: mz.subarray(0, n), intensity: intensity.subarray(0, n), pixel: pixel.subarray(0, n) };
+    });
+    const meta = {
+      id: o.id, name: o.id, width: 20, height: 20, minX: 1, minY: 1, nSpectra: 400, nSamplePixels: 400, totalPeaks: 2001,
+      mzMin: segs[0].mz[0], mzMax: segs[1].mz[1000], polarity: 'positive', spectrumType: 'centroid', pixelSizeX: null, pixelSizeY: null,
+      instrument: null, segments: segs.map((sg, index) => ({ index, mzMin: sg.mz[0], mzMax: sg.mz[sg.mz.length - 1], nPeaks: sg.mz.length })),
+      warnings: [], source: { imzml: 'old.imzML', ibd: 'old.ibd', ibdSize: 1, uuid: null }, createdAt: new Date().toISOString(),
+    };
+    await setMany([
+      [['seg', o.id, 0], segs[0]], [['seg', o.id, 1], segs[1]],
+      [['blob', o.id, BLOB_MASK], new Uint8Array(400).fill(1)], [['meta', o.id], meta],
+    ], store);
+    const fresh = new IdbSegmentStore({ dbName: DB });
+    const same: boolean[] = [];
+    for (const k of [0, 1]) {
+      const r = await fresh.getSegment(o.id, k);
+      const w = segs[k];
+      same.push(r.mz.length === w.mz.length && r.mz.every((v, j) => v === w.mz[j]) && r.intensity.every((v, j) => v === w.intensity[j]) && r.pixel.every((v, j) => v === w.pixel[j]));
+    }
+    return { listed: (await fresh.list()).map((m) => m.id), same, mask: (await fresh.getBlob(o.id, BLOB_MASK))?.length ?? -1 };
   },
 
   /** IndexedDB write throughput: `totalMB` of synthetic segments of `segmentMB` each, batched `setMany`. */

@@ -1,0 +1,106 @@
+// Cancelling an ingest in the page (the library's Cancel button) at any moment — while the spectra are read,
+// while segments are sorted and written, right at the last segment (the commit follows it at once) — leaves no
+// dataset listed and no record of it in IndexedDB (no segments, blobs, pending marker or meta). The progress line
+// shows MB/s and an ETA while the ibd is read. A generated ~70 MB pair is picked through the file input.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateDataset } from '../../bench/ingest.ts';
+
+const NAME = 'cancel-6000';
+let files: { imzml: string; ibd: string };
+
+test.beforeAll(async () => {
+  const dir = path.join(tmpdir(), 'imzlens-e2e-ingest-cancel');
+  mkdirSync(dir, { recursive: true });
+  files = await generateDataset(dir, NAME, 6000, 1000, 100);
+});
+
+/** Every key of the page's dataset store (database 'imzlens', object store 'datasets'). */
+async function storeKeys(page: Page): Promise<unknown[]> {
+  return page.evaluate(() => new Promise<unknown[]>((res, rej) => {
+    const open = indexedDB.open('imzlens');
+    open.onerror = () => rej(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('datasets')) { db.close(); res([]); return; }
+      const req = db.transaction('datasets').objectStore('datasets').getAllKeys();
+      req.onsuccess = () => { db.close(); res(req.result as unknown[]); };
+      req.onerror = () => rej(req.error);
+    };
+  }));
+}
+
+/**
+ * Picks the pair, then clicks Cancel from inside the page (no round trip) as soon as the progress line matches.
+ * Returns the progress text seen at the click.
+ */
+async function ingestAndCancel(page: Page, when: { stage: string; last?: boolean }): Promise<string> {
+  const clicked = page.evaluate((w) => new Promise<string>((res, rej) => {
+    const t0 = performance.now();
+    const poll = () => {
+      const box = document.querySelector('[data-testid=ingest-progress]');
+      const text = box?.textContent?.replace(/\s+/g, ' ') ?? '';
+      // while reading, wait for the rate to show (the first report may come before it can be measured)
+      let hit = text.includes(w.stage) && (w.stage !== 'Reading spectra' || text.includes('MB/s'));
+      if (hit && w.last) {
+        const m = /(\d+) \/ (\d+)/.exec(text);
+        hit = !!m && m[1] === m[2];
+      }
+      if (hit) {
+        (document.querySelector('[data-testid=ingest-cancel]') as HTMLButtonElement).click();
+        res(text);
+      } else if (performance.now() - t0 > 120_000) rej(new Error(`never saw '${w.stage}'; last progress: ${text}`));
+      else setTimeout(poll, 1);
+    };
+    poll();
+  }), when);
+  await page.getByTestId('file-input').setInputFiles([files.imzml, files.ibd]);
+  const seen = await clicked;
+  // the ingest ends (the progress box goes away) with the "cancelled" message
+  await expect(page.getByTestId('ingest-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('open-message').last()).toContainText(`${NAME}: ingest cancelled; nothing was kept.`);
+  return seen;
+}
+
+test.describe.configure({ timeout: 240_000 });
+
+for (const when of [
+  { stage: 'Reading spectra' },
+  { stage: 'Sorting segments' },
+  { stage: 'Sorting segments', last: true },
+]) {
+  test(`cancel during '${when.stage}'${when.last ? ' at the last segment (commit next)' : ''} keeps nothing`, async ({ page }) => {
+    await page.goto('/');
+    await page.getByTestId('file-input').waitFor({ state: 'attached' });
+    expect(await storeKeys(page)).toEqual([]);
+    const seen = await ingestAndCancel(page, when);
+    if (when.stage === 'Reading spectra') expect(seen).toMatch(/MB\/s · ETA/);
+    await page.screenshot({ path: `/tmp/s4-ingest-shots/cancel-${when.last ? 'last' : when.stage.split(' ')[0].toLowerCase()}.png` });
+    // a moment later still nothing: no write of the cancelled ingest lands after the cleanup
+    await page.waitForTimeout(1500);
+    expect(await storeKeys(page)).toEqual([]);
+    await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(0);
+    // and after a reload (the library reads the store afresh)
+    await page.reload();
+    await page.getByTestId('file-input').waitFor({ state: 'attached' });
+    await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(0);
+    expect(await storeKeys(page)).toEqual([]);
+  });
+}
+
+test('an ingest that is not cancelled is listed, and its records are those of one dataset', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').waitFor({ state: 'attached' });
+  await page.getByTestId('file-input').setInputFiles([files.imzml, files.ibd]);
+  // the progress line while reading: bytes, MB/s and an ETA
+  await expect(page.getByTestId('ingest-progress')).toContainText(/Reading spectra.*MB of .*MB · [\d.]+ MB\/s · ETA/, { timeout: 60_000 });
+  await page.getByTestId('ingest-progress').screenshot({ path: '/tmp/s4-ingest-shots/progress-reading.png' });
+  await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1, { timeout: 120_000 });
+  const keys = (await storeKeys(page)) as unknown[][];
+  const kinds = new Set(keys.map((k) => k[0]));
+  expect([...kinds].sort()).toEqual(['blob', 'meta', 'seg']);
+  expect(new Set(keys.map((k) => k[1])).size).toBe(1);
+  await page.screenshot({ path: '/tmp/s4-ingest-shots/ingested.png' });
+});
