@@ -18,6 +18,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
+    // The page registers an offline service worker; outside offline.spec it is blocked, so a reload never serves a
+    // cached copy past the routes and failures a spec sets up.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: CHROMIUM,
       // never add --disable-software-rasterizer: it kills WebGL under SwiftShader

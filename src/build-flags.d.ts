@@ -6,3 +6,5 @@
  * that code is dropped from their bundles.
  */
 declare const __IMZLENS_TEST_TASKS__: boolean;
+/** True in the page build (vite.config.ts): register the offline service worker. False in the e2e harness build. */
+declare const __IMZLENS_PWA__: boolean;

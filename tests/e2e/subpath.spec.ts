@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { serveStatic, type StaticHost } from './static-host.ts';
 
+// as on a real host: the offline service worker registers under the sub-path (and must not break anything there)
+test.use({ serviceWorkers: 'allow' });
+
 const DIST = path.resolve(process.env.E2E_DIST ?? 'dist');
 const SHOTS = '/tmp/g-shots';
 // Kept in step with docs/hosting.md (the test reads it from there, so the documented policy is the tested one).
@@ -63,8 +66,12 @@ test('from a sub-path with the suggested CSP: the example runs and an ion image 
   const url = new URL(page.url());
   expect(url.pathname).toBe('/imzlens/');
   expect(url.search).not.toBe('');
+  // the offline service worker registered for the sub-path, within the CSP (worker-src 'self')
+  await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL ?? ''), { timeout: 60_000 })
+    .toMatch(/\/imzlens\/sw\.js$/);
   await page.reload();
   await expect(page.getByTestId('ion-viewer')).not.toHaveAttribute('data-rendered', '0', { timeout: 60_000 });
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '')).toMatch(/\/imzlens\/sw\.js$/);
   await expect(page.locator('[data-testid=table-row].sel')).toHaveAttribute('data-ion', ion!);
 
   // the job form lists the bundled databases: the page's own fetch of db/index.json resolved under the sub-path

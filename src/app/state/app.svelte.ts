@@ -1,6 +1,7 @@
 // The page's state, one module per concern (share mode, URL, library, job, viewer). AppState builds them; each
 // reaches its siblings through it when it acts (the concerns hand work to each other: opening a bundle clears the
 // viewer, choosing a dataset clears the job…). Build it while App initialises: the modules' effects need an owner.
+import { registerOfflineApp } from '../../platform/browser/service-worker.ts';
 import { JobState } from './job.svelte.ts';
 import { LibraryState } from './library.svelte.ts';
 import { ShareState } from './share.svelte.ts';
@@ -13,6 +14,10 @@ export class AppState {
   readonly library: LibraryState;
   readonly job: JobState;
   readonly viewer: ViewerState;
+  /** Set when a new version of the page is installed and waiting: calling it switches and reloads. */
+  update = $state.raw<(() => void) | null>(null);
+  /** True once the page is cached for offline use. */
+  offlineReady = $state(false);
 
   constructor() {
     this.share = new ShareState(this);
@@ -43,6 +48,11 @@ export class AppState {
     } else {
       this.library.load();
     }
+    void registerOfflineApp({
+      onUpdate: (activate) => (this.update = activate),
+      onOfflineReady: () => (this.offlineReady = true),
+      onError: (m) => console.warn(m),
+    });
     return stop;
   }
 }

@@ -46,7 +46,7 @@ export default defineConfig({
   publicDir: false, // the datasets in public/ are served from the product build
   plugins: [svelte(), sdkXmlParserWithoutDom(), serveHarness()],
   worker: { format: 'es', plugins: () => [sdkXmlParserWithoutDom()] },
-  define: { __IMZLENS_TEST_TASKS__: 'true' },
+  define: { __IMZLENS_TEST_TASKS__: 'true', __IMZLENS_PWA__: 'false' },
   server: { fs: { allow: [repo] } },
   build: {
     target: 'es2022',
