@@ -10,6 +10,8 @@
 //   4. cosine similarity of the flattened images (an all-zero image scores 0 with everything, itself included).
 // METASPACE then lists, per annotation, the partners scoring ≥ 0.3, at most 100, highest first.
 // Differences from METASPACE kept on purpose: our images are float (METASPACE's are 16-bit PNGs, min–max scaled).
+import type { DatasetGeometry, Segment, SegmentInfo } from '../types.ts';
+import { eachPrincipalImage } from './annotation-images.ts';
 
 /** The partner list rule of METASPACE's web app. */
 export const COLOC_MIN_SCORE = 0.3;
@@ -178,4 +180,19 @@ export function colocPartners(matrix: Float32Array, n: number, i: number, minSco
   }
   out.sort((a, b) => b.score - a.score || a.index - b.index);
   return out.slice(0, max);
+}
+
+/** The colocalization matrix of the principal-peak images of `mzs` ± ppm, read from the stored segments. */
+export async function colocalizeAnnotations(
+  infos: readonly SegmentInfo[],
+  readSegment: (index: number) => Promise<Segment>,
+  geometry: DatasetGeometry,
+  mzs: readonly number[],
+  ppm: number,
+): Promise<Float32Array> {
+  const prepared: Float32Array[] = new Array(mzs.length);
+  await eachPrincipalImage(infos, readSegment, geometry, mzs, ppm, (k, img) => {
+    prepared[k] = colocPrepare(img, geometry.width, geometry.height);
+  });
+  return cosineMatrix(prepared);
 }
