@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { principalColumns } from '../src/core/analysis/annotation-images.ts';
 import { colocalizeAnnotations } from '../src/core/analysis/colocalization.ts';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
-import { segmentPixels } from '../src/core/analysis/segmentation.ts';
+import { segmentationBasis, segmentPixels, type SegmentationBasis } from '../src/core/analysis/segmentation.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
 import type { DatasetMeta, Segment } from '../src/core/types.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
@@ -52,7 +52,7 @@ function segmentReader(req: AnnotationSetRequest): (i: number) => Promise<Segmen
 
 // one job's results at a time: the coloc matrix is small, the segmentation columns (annotations × sample pixels) not
 const colocCache = new Map<string, Float32Array>();
-let columnsCache: { key: string; cols: Float32Array[] } | null = null;
+let columnsCache: { key: string; cols: Float32Array[]; basis: SegmentationBasis } | null = null;
 
 const api = {
   async colocalization(req: AnnotationSetRequest): Promise<Float32Array> {
@@ -71,9 +71,10 @@ const api = {
     if (columnsCache?.key !== req.cacheKey) {
       columnsCache = null; // free the old columns before reading new ones
       const geometry = { width: req.meta.width, height: req.meta.height, mask: req.mask };
-      columnsCache = { key: req.cacheKey, cols: await principalColumns(req.meta.segments, segmentReader(req), geometry, req.mzs, req.ppm) };
+      const cols = await principalColumns(req.meta.segments, segmentReader(req), geometry, req.mzs, req.ppm);
+      columnsCache = { key: req.cacheKey, cols, basis: segmentationBasis(cols) };
     }
-    const s = segmentPixels(columnsCache.cols, req.mask, req.k, req.seed ?? 1);
+    const s = segmentPixels(columnsCache.cols, req.mask, req.k, req.seed ?? 1, columnsCache.basis);
     const out = { map: s.map, counts: s.counts, means: s.means, components: s.components, explained: s.explained };
     return Comlink.transfer(out, [s.map.buffer, s.counts.buffer, s.means.buffer]);
   },

@@ -19,6 +19,21 @@ describe('quantile (numpy linear)', () => {
     expect(quantile(f32([-2, -1, 0, 4]), 0.25)).toBeCloseTo(-1.25, 6);
     expect(quantile(f32([5]), 0.5)).toBe(5);
   });
+  it('equals the sorted-array definition on random arrays with zeros, ties and negatives', () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      const neg = t % 3 === 0;
+      const a = f32(Array.from({ length: n }, () => (rnd() < 0.5 ? 0 : Math.round(rnd() * 8) - (neg ? 4 : 0))));
+      const sorted = Float64Array.from(a).sort();
+      for (const q of [0, 0.25, 0.5, 0.99, 1]) {
+        const pos = q * (n - 1), lo = Math.floor(pos);
+        const ref = lo + 1 < n ? sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (pos - lo) : sorted[lo];
+        expect(quantile(a, q)).toBeCloseTo(ref, 5);
+      }
+    }
+  });
 });
 
 describe('clipAndThreshold', () => {
@@ -55,6 +70,24 @@ describe('medianFilter3x3 (edge repeated)', () => {
     expect(out[2]).toBe(1);
     // (3,0): x 2..4, rows 0,0,1: ones at x 2 → 3 of 9 → 0
     expect(out[3]).toBe(0);
+  });
+  it('equals the sorted-window median on random images (ties, zeros, negatives, 1-pixel rows/columns)', () => {
+    let seed = 9;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [w, h] of [[7, 5], [1, 6], [6, 1], [1, 1], [9, 9]]) {
+      for (let t = 0; t < 20; t++) {
+        const img = f32(Array.from({ length: w * h }, () => (rnd() < 0.4 ? 0 : Math.round(rnd() * 6) - (t % 2 ? 2 : 0))));
+        const out = medianFilter3x3(img, w, h);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+          const win: number[] = [];
+          for (const yy of [y - 1, y, y + 1]) for (const xx of [x - 1, x, x + 1]) {
+            win.push(img[Math.min(h - 1, Math.max(0, yy)) * w + Math.min(w - 1, Math.max(0, xx))]);
+          }
+          win.sort((a, b) => a - b);
+          expect(out[y * w + x]).toBe(win[4]);
+        }
+      }
+    }
   });
   it('takes the middle of 9 values, negatives included', () => {
     const img = f32([8, -5, 7, 1, 6, 2, 5, 3, 4]); // 3×3: the centre (1,1) sees every value once; sorted, the 5th is 4

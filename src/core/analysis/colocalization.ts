@@ -18,28 +18,63 @@ export const COLOC_MIN_SCORE = 0.3;
 export const COLOC_MAX_PARTNERS = 100;
 
 /**
- * numpy's default quantile (method 'linear') of all values of `img`, without sorting every value: zeros (usually
- * most of an ion image) are counted, only the other values are sorted.
+ * The r-th smallest value (0-based) of `a[0..n)`, reordering `a` (quickselect, Hoare partition around the median of
+ * three); afterwards every a[i > r] ≥ a[r].
  */
-export function quantile(img: Float32Array, q: number): number {
+function selectRank(a: Float32Array, n: number, r: number): number {
+  let lo = 0, hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // median of three as pivot
+    let x = a[lo], y = a[mid], z = a[hi];
+    if (x > y) { const t = x; x = y; y = t; }
+    if (y > z) { y = z; if (x > y) y = x; }
+    const pivot = y;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (r <= j) hi = j;
+    else if (r >= i) lo = i;
+    else return a[r];
+  }
+  return a[r];
+}
+
+/** Smallest of a[from..n). */
+function minFrom(a: Float32Array, from: number, n: number): number {
+  let m = Infinity;
+  for (let i = from; i < n; i++) if (a[i] < m) m = a[i];
+  return m;
+}
+
+/**
+ * numpy's default quantile (method 'linear') of all values of `img`, by selection, not sorting. Zeros (most of an
+ * ion image) are counted but only the other values are selected among (when no value is negative).
+ */
+export function quantile(img: Float32Array, q: number, scratch?: Float32Array): number {
   const n = img.length;
   if (n === 0) return NaN;
-  let nz = 0;
-  for (let i = 0; i < n; i++) if (img[i] !== 0) nz++;
-  const vals = new Float32Array(nz);
-  let k = 0;
-  for (let i = 0; i < n; i++) if (img[i] !== 0) vals[k++] = img[i];
-  vals.sort();
-  let nNeg = 0;
-  while (nNeg < nz && vals[nNeg] < 0) nNeg++;
-  const zeros = n - nz;
-  const at = (r: number): number => (r < nNeg ? vals[r] : r < nNeg + zeros ? 0 : vals[r - zeros]);
+  let nz = 0, neg = false;
+  for (let i = 0; i < n; i++) { const v = img[i]; if (v !== 0) { nz++; if (v < 0) neg = true; } }
+  const buf = scratch && scratch.length >= n ? scratch : new Float32Array(neg ? n : nz);
+  let m: number, zeros: number;
+  if (neg) { buf.set(img); m = n; zeros = 0; } else {
+    m = 0;
+    for (let i = 0; i < n; i++) if (img[i] !== 0) buf[m++] = img[i];
+    zeros = n - m;
+  }
+  // rank r of all n values → among the m selected ones (ranks below `zeros` are 0 when nothing is negative)
+  const at = (r: number): number => (r < zeros ? 0 : selectRank(buf, m, r - zeros));
   const pos = q * (n - 1);
   const lo = Math.floor(pos);
   const frac = pos - lo;
   const a = at(lo);
   if (frac === 0 || lo + 1 >= n) return a;
-  const b = at(lo + 1);
+  // the next order statistic: 0, or the smallest selected value right of rank lo (after selecting it)
+  const b = lo + 1 < zeros ? 0 : lo < zeros ? (m > 0 ? minFrom(buf, 0, m) : 0) : minFrom(buf, lo - zeros + 1, m);
   return a + (b - a) * frac;
 }
 
@@ -48,38 +83,46 @@ export function clipAndThreshold(img: Float32Array): Float32Array {
   const out = Float32Array.from(img);
   let max = -Infinity;
   for (let i = 0; i < out.length; i++) if (out[i] > max) max = out[i];
-  const hot = quantile(out, 0.99) || max || 1;
+  const scratch = new Float32Array(out.length);
+  const hot = quantile(out, 0.99, scratch) || max || 1;
   for (let i = 0; i < out.length; i++) if (out[i] > hot) out[i] = hot;
-  const med = quantile(out, 0.5);
+  const med = quantile(out, 0.5, scratch);
   for (let i = 0; i < out.length; i++) if (out[i] < med) out[i] = 0;
   return out;
 }
 
 /**
- * Step 3: 3×3 median filter with the edge pixel repeated (scipy's 'reflect' for a radius-1 window). Images of
- * non-negative values take a short cut: fewer than 5 non-zero neighbours → median 0.
+ * Step 3: 3×3 median filter with the edge pixel repeated (scipy's 'reflect' for a radius-1 window). Each window
+ * column is sorted once (low ≤ mid ≤ high) and reused by the three windows it is in; the median of the nine values
+ * is then the median of (largest low, median of the mids, smallest high) — exact for three sorted triples.
  */
 export function medianFilter3x3(img: Float32Array, width: number, height: number): Float32Array {
   const out = new Float32Array(width * height);
-  let nonNegative = true;
-  for (let i = 0; i < img.length; i++) if (img[i] < 0) { nonNegative = false; break; }
-  const win = new Float64Array(9);
+  // sorted triples of the current row's columns: low, mid, high per x
+  const lo = new Float32Array(width), mi = new Float32Array(width), hi = new Float32Array(width);
   for (let y = 0; y < height; y++) {
-    const rows = [Math.max(0, y - 1) * width, y * width, Math.min(height - 1, y + 1) * width];
+    const r0 = Math.max(0, y - 1) * width, r1 = y * width, r2 = Math.min(height - 1, y + 1) * width;
     for (let x = 0; x < width; x++) {
-      const cols = [Math.max(0, x - 1), x, Math.min(width - 1, x + 1)];
-      let k = 0;
-      let nonZero = 0;
-      for (const r of rows) for (const c of cols) { const v = img[r + c]; win[k++] = v; if (v !== 0) nonZero++; }
-      if (nonZero === 0 || (nonNegative && nonZero < 5)) continue; // out is already 0
-      // insertion sort of 9 values, then the middle one
-      for (let i = 1; i < 9; i++) {
-        const v = win[i];
-        let j = i - 1;
-        while (j >= 0 && win[j] > v) { win[j + 1] = win[j]; j--; }
-        win[j + 1] = v;
-      }
-      out[y * width + x] = win[4];
+      let a = img[r0 + x], b = img[r1 + x], c = img[r2 + x];
+      if (a > b) { const t = a; a = b; b = t; }
+      if (b > c) { const t = b; b = c; c = t; }
+      if (a > b) { const t = a; a = b; b = t; }
+      lo[x] = a; mi[x] = b; hi[x] = c;
+    }
+    for (let x = 0; x < width; x++) {
+      const xl = x > 0 ? x - 1 : 0, xr = x < width - 1 ? x + 1 : x;
+      // all-zero columns around (the common case in thresholded images) → 0
+      if (hi[xl] === 0 && hi[x] === 0 && hi[xr] === 0 && lo[xl] === 0 && lo[x] === 0 && lo[xr] === 0) continue;
+      const maxLo = Math.max(lo[xl], lo[x], lo[xr]);
+      const minHi = Math.min(hi[xl], hi[x], hi[xr]);
+      let p = mi[xl], q = mi[x], r = mi[xr];
+      if (p > q) { const t = p; p = q; q = t; }
+      if (q > r) { q = r; if (p > q) q = p; }
+      // q = median of the mids; the answer is the median of maxLo, q, minHi
+      let u = maxLo, v = q, w = minHi;
+      if (u > v) { const t = u; u = v; v = t; }
+      if (v > w) { v = w; if (u > v) v = u; }
+      out[r1 + x] = v;
     }
   }
   return out;
@@ -95,10 +138,10 @@ export function colocPrepare(img: Float32Array, width: number, height: number): 
 const BLOCK = 2048;
 
 /**
- * Step 4: the symmetric n × n cosine matrix (row-major) of equally long images. Blocked over pixels; in each block
- * only the images with a non-zero pixel there take part, so spatially separate images cost little.
+ * All dot products of equally long vectors: n × n, row-major, symmetric. Blocked over pixels; in each block only the
+ * vectors with a non-zero value there take part, so spatially separate images cost little.
  */
-export function cosineMatrix(images: readonly Float32Array[]): Float32Array {
+export function gramMatrix(images: readonly Float32Array[]): Float64Array {
   const n = images.length;
   const npix = n ? images[0].length : 0;
   for (const img of images) if (img.length !== npix) throw new Error('colocalization: images of different sizes');
@@ -144,6 +187,14 @@ export function cosineMatrix(images: readonly Float32Array[]): Float32Array {
     }
   }
   // `active` is ascending, so every sum is at [larger index][smaller or equal index]: mirror it
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) dots[j * n + i] = dots[i * n + j];
+  return dots;
+}
+
+/** Step 4: the symmetric n × n cosine matrix (row-major) of equally long images (all-zero image → 0). */
+export function cosineMatrix(images: readonly Float32Array[]): Float32Array {
+  const n = images.length;
+  const dots = gramMatrix(images);
   const out = new Float32Array(n * n);
   const norm = new Float64Array(n);
   for (let i = 0; i < n; i++) norm[i] = Math.sqrt(dots[i * n + i]);

@@ -2,9 +2,11 @@
 // image_segmentation/preprocessing.py (../shared/spec/metaspace-2026.md): per pixel, each annotation's intensity ÷
 // the pixel's sum over the annotations (pixels summing to 0 stay 0), log1p, z-score per annotation (population
 // std; a constant annotation → 0). Then PCA (eigenvectors of the annotations' covariance, up to 20 components)
-// and k-means with seeded k-means++ starts (best of 3 by within-segment sum of squares). METASPACE fits a Gaussian
-// mixture on components chosen by Moran's I and picks k itself; here the user picks k (2–10) and k-means
-// clusters, which is deterministic and fast; segments are numbered by size, largest first.
+// and k-means from seeded k-means++ starts (best of 2 by within-segment sum of squares; converged when the centres
+// move less than 1e-4 × the mean variance, as scikit-learn). METASPACE fits a Gaussian mixture on components chosen
+// by Moran's I and picks k itself; here the user picks k (2–10) and k-means clusters, which is deterministic and
+// fast; segments are numbered by size, largest first.
+import { gramMatrix } from './colocalization.ts';
 
 export const SEG_K_MIN = 2;
 export const SEG_K_MAX = 10;
@@ -61,25 +63,11 @@ export function preprocessColumns(cols: readonly Float32Array[]): Float32Array[]
   });
 }
 
-/** X^T X / npix of centred columns (their covariance), n × n row-major. Blocked over pixels. */
+/** X^T X / npix of centred columns (their covariance), n × n row-major. */
 export function covariance(cols: readonly Float32Array[]): Float64Array {
-  const n = cols.length;
-  const npix = n ? cols[0].length : 0;
-  const out = new Float64Array(n * n);
-  const B = 4096;
-  for (let p0 = 0; p0 < npix; p0 += B) {
-    const p1 = Math.min(npix, p0 + B);
-    for (let i = 0; i < n; i++) {
-      const a = cols[i];
-      for (let j = 0; j <= i; j++) {
-        const b = cols[j];
-        let d = 0;
-        for (let p = p0; p < p1; p++) d += a[p] * b[p];
-        out[i * n + j] += d;
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { out[i * n + j] /= npix || 1; out[j * n + i] = out[i * n + j]; }
+  const npix = cols.length ? cols[0].length : 0;
+  const out = gramMatrix(cols);
+  for (let i = 0; i < out.length; i++) out[i] /= npix || 1;
   return out;
 }
 
@@ -142,15 +130,19 @@ export function pcaScores(cols: readonly Float32Array[], d: number): { scores: F
   for (let i = 0; i < n; i++) total += Math.max(0, values[i]);
   const dims = Math.max(1, Math.min(d, n));
   const scores = new Float32Array(npix * dims);
+  const comp = new Float64Array(npix);
   let kept = 0;
   for (let c = 0; c < dims; c++) {
     kept += Math.max(0, values[c]);
+    // one component over contiguous columns, then interleaved into the pixel-major scores
+    comp.fill(0);
     for (let i = 0; i < n; i++) {
       const w = vectors[c * n + i];
       if (w === 0) continue;
       const col = cols[i];
-      for (let p = 0; p < npix; p++) scores[p * dims + c] += w * col[p];
+      for (let p = 0; p < npix; p++) comp[p] += w * col[p];
     }
+    for (let p = 0; p < npix; p++) scores[p * dims + c] = comp[p];
   }
   return { scores, dims, explained: total > 0 ? kept / total : 0 };
 }
@@ -167,13 +159,13 @@ export interface KMeansResult {
   iterations: number;
 }
 
-function kmeansOnce(points: Float32Array, npts: number, dim: number, k: number, rnd: () => number, maxIter: number) {
+function kmeansOnce(points: Float32Array, npts: number, dim: number, k: number, rnd: () => number, maxIter: number, tol: number) {
   const centres = new Float64Array(k * dim);
   const d2 = new Float64Array(npts).fill(Infinity);
   const pick = (c: number, p: number) => { for (let j = 0; j < dim; j++) centres[c * dim + j] = points[p * dim + j]; };
   const dist = (p: number, c: number) => {
     let s = 0;
-    for (let j = 0; j < dim; j++) { const x = points[p * dim + j] - centres[c * dim + j]; s += x * x; }
+    for (let j = 0, pj = p * dim, cj = c * dim; j < dim; j++) { const x = points[pj + j] - centres[cj + j]; s += x * x; }
     return s;
   };
   // k-means++: first centre uniform, each next one with probability ∝ squared distance to the nearest centre
@@ -188,20 +180,24 @@ function kmeansOnce(points: Float32Array, npts: number, dim: number, k: number, 
   }
   const labels = new Uint8Array(npts);
   const counts = new Uint32Array(k);
+  const prev = new Float64Array(k * dim);
   let iterations = 0;
   let inertia = 0;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
-    let changed = 0;
     inertia = 0;
     for (let p = 0; p < npts; p++) {
       let best = 0, bd = Infinity;
-      for (let c = 0; c < k; c++) { const x = dist(p, c); if (x < bd) { bd = x; best = c; } }
-      if (labels[p] !== best || it === 0) { labels[p] = best; changed++; }
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let j = 0, pj = p * dim, cj = c * dim; j < dim && s < bd; j++) { const x = points[pj + j] - centres[cj + j]; s += x * x; }
+        if (s < bd) { bd = s; best = c; }
+      }
+      labels[p] = best;
       d2[p] = bd;
       inertia += bd;
     }
-    if (changed === 0 && it > 0) break;
+    prev.set(centres);
     centres.fill(0);
     counts.fill(0);
     for (let p = 0; p < npts; p++) {
@@ -218,21 +214,42 @@ function kmeansOnce(points: Float32Array, npts: number, dim: number, k: number, 
         d2[far] = 0;
       } else for (let j = 0; j < dim; j++) centres[c * dim + j] /= counts[c];
     }
+    // converged when the centres moved less than `tol` in total (squared)
+    let shift = 0;
+    for (let i = 0; i < centres.length; i++) shift += (centres[i] - prev[i]) ** 2;
+    if (shift <= tol) break;
   }
+  // final assignment to the final centres
+  inertia = 0;
   counts.fill(0);
-  for (let p = 0; p < npts; p++) counts[labels[p]]++;
+  for (let p = 0; p < npts; p++) {
+    let best = 0, bd = Infinity;
+    for (let c = 0; c < k; c++) { const x = dist(p, c); if (x < bd) { bd = x; best = c; } }
+    labels[p] = best;
+    counts[best]++;
+    inertia += bd;
+  }
   return { labels, centres, counts, inertia, iterations };
 }
 
 /** k-means (Lloyd) from seeded k-means++ starts, best of `restarts` by inertia. Points: npts × dim, row-major. */
-export function kmeans(points: Float32Array, npts: number, dim: number, k: number, seed = 1, restarts = 3, maxIter = 100): KMeansResult {
+export function kmeans(points: Float32Array, npts: number, dim: number, k: number, seed = 1, restarts = 2, maxIter = 100): KMeansResult {
   const msg = checkK(k);
   if (msg) throw new Error(msg);
   if (npts < k) throw new Error(`Cannot make ${k} segments of ${npts} sample pixels.`);
   const rnd = seededRandom(seed);
+  // tolerance as scikit-learn's default: 1e-4 × the mean variance of the dimensions
+  let varSum = 0;
+  for (let j = 0; j < dim; j++) {
+    let m = 0, m2 = 0;
+    for (let p = 0; p < npts; p++) { const x = points[p * dim + j]; m += x; m2 += x * x; }
+    m /= npts;
+    varSum += m2 / npts - m * m;
+  }
+  const tol = 1e-4 * (varSum / dim);
   let best: ReturnType<typeof kmeansOnce> | null = null;
   for (let r = 0; r < restarts; r++) {
-    const run = kmeansOnce(points, npts, dim, k, rnd, maxIter);
+    const run = kmeansOnce(points, npts, dim, k, rnd, maxIter, tol);
     if (!best || run.inertia < best.inertia) best = run;
   }
   const b = best!;
@@ -267,7 +284,20 @@ export interface Segmentation {
  * Segments the sample pixels (mask = 1) of a width × height grid on the annotations' columns (`cols[a][i]` = the
  * intensity of annotation a at the i-th sample pixel in row-major order).
  */
-export function segmentPixels(cols: readonly Float32Array[], mask: Uint8Array, k: number, seed = 1): Segmentation {
+export interface SegmentationBasis {
+  /** npix × dims principal-component scores of the preprocessed columns */
+  scores: Float32Array;
+  dims: number;
+  explained: number;
+}
+
+/** The k-independent part of `segmentPixels` (preprocessing + PCA): compute once, segment with any k. */
+export function segmentationBasis(cols: readonly Float32Array[]): SegmentationBasis {
+  if (cols.length === 0) throw new Error('No annotations at FDR ≤ 20 % to segment on.');
+  return pcaScores(preprocessColumns(cols), SEG_MAX_COMPONENTS);
+}
+
+export function segmentPixels(cols: readonly Float32Array[], mask: Uint8Array, k: number, seed = 1, basis?: SegmentationBasis): Segmentation {
   const msg = checkK(k);
   if (msg) throw new Error(msg);
   if (cols.length === 0) throw new Error('No annotations at FDR ≤ 20 % to segment on.');
@@ -275,7 +305,8 @@ export function segmentPixels(cols: readonly Float32Array[], mask: Uint8Array, k
   let nMask = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) nMask++;
   if (nMask !== npix) throw new Error(`segmentation: ${npix} values per annotation, the mask has ${nMask} sample pixels`);
-  const { scores, dims, explained } = pcaScores(preprocessColumns(cols), SEG_MAX_COMPONENTS);
+  const { scores, dims, explained } = basis ?? segmentationBasis(cols);
+  if (scores.length !== npix * dims) throw new Error('segmentation: the basis was made from other columns');
   const km = kmeans(scores, npix, dims, k, seed);
   const map = new Uint8Array(mask.length).fill(SEG_OUTSIDE);
   for (let i = 0, p = 0; i < mask.length; i++) if (mask[i]) map[i] = km.labels[p++];
