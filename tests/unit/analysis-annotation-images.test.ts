@@ -1,7 +1,7 @@
 // core/analysis/annotation-images: principal-peak images of many annotations, one at a time in m/z order, equal to
 // the viewer's images; each needed segment read once; the sample-pixel columns segmentation reads.
 import { describe, expect, it } from 'vitest';
-import { eachPrincipalImage, inAnalysisSet, principalColumns } from '../../src/core/analysis/annotation-images.ts';
+import { checkAnalysisSize, eachPrincipalImage, inAnalysisSet, principalColumns } from '../../src/core/analysis/annotation-images.ts';
 import { ionImagesOf } from '../../src/core/analysis/ion-images.ts';
 import type { Segment, SegmentInfo } from '../../src/core/types.ts';
 
@@ -46,5 +46,12 @@ describe('inAnalysisSet', () => {
     expect(inAnalysisSet(0.2)).toBe(true);
     expect(inAnalysisSet(0.05)).toBe(true);
     expect(inAnalysisSet(0.5)).toBe(false);
+  });
+});
+
+describe('checkAnalysisSize', () => {
+  it('passes what fits, explains what does not', () => {
+    expect(() => checkAnalysisSize('Colocalization', 200, 132_042)).not.toThrow();
+    expect(() => checkAnalysisSize('Colocalization', 2000, 1_000_000)).toThrow(/Colocalization of 2000 annotations over 1,000,000 pixels needs 8000 MB/);
   });
 });

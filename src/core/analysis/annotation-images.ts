@@ -10,6 +10,16 @@ import { segmentsForWindows } from './ion-images.ts';
 export const ANALYSIS_MAX_FDR = 0.2;
 export const inAnalysisSet = (fdr: number): boolean => fdr <= ANALYSIS_MAX_FDR + 0.001;
 
+/** Most values (annotations × pixels) an analysis keeps at once: 100 M float32 values = 400 MB in one worker. */
+export const MAX_ANALYSIS_VALUES = 100_000_000;
+
+/** A clear error when `n` images of `npix` values would not fit (METASPACE downsamples instead; we do not yet). */
+export function checkAnalysisSize(what: string, n: number, npix: number): void {
+  if (n * npix > MAX_ANALYSIS_VALUES) {
+    throw new Error(`${what} of ${n} annotations over ${npix.toLocaleString('en-US')} pixels needs ${Math.round((n * npix * 4) / 1e6)} MB, more than this page keeps at once (${MAX_ANALYSIS_VALUES * 4 / 1e6} MB); narrow the set (fewer annotations) to run it.`);
+  }
+}
+
 /**
  * Calls `each(k, image)` for every m/z of `mzs` (k = its position in `mzs`), in ascending m/z order, with the dense
  * width × height image of the window mz ± ppm (m/z ≤ 0 → an all-zero image).
@@ -52,6 +62,7 @@ export async function principalColumns(
   const { mask } = geometry;
   let nMask = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) nMask++;
+  checkAnalysisSize('Segmentation', mzs.length, nMask);
   const cols: Float32Array[] = new Array(mzs.length);
   await eachPrincipalImage(infos, readSegment, geometry, mzs, ppm, (k, img) => {
     const col = new Float32Array(nMask);

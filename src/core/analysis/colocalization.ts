@@ -11,7 +11,7 @@
 // METASPACE then lists, per annotation, the partners scoring ≥ 0.3, at most 100, highest first.
 // Differences from METASPACE kept on purpose: our images are float (METASPACE's are 16-bit PNGs, min–max scaled).
 import type { DatasetGeometry, Segment, SegmentInfo } from '../types.ts';
-import { eachPrincipalImage } from './annotation-images.ts';
+import { checkAnalysisSize, eachPrincipalImage } from './annotation-images.ts';
 
 /** The partner list rule of METASPACE's web app. */
 export const COLOC_MIN_SCORE = 0.3;
@@ -241,6 +241,7 @@ export async function colocalizeAnnotations(
   mzs: readonly number[],
   ppm: number,
 ): Promise<Float32Array> {
+  checkAnalysisSize('Colocalization', mzs.length, geometry.width * geometry.height);
   const prepared: Float32Array[] = new Array(mzs.length);
   await eachPrincipalImage(infos, readSegment, geometry, mzs, ppm, (k, img) => {
     prepared[k] = colocPrepare(img, geometry.width, geometry.height);
