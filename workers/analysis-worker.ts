@@ -79,6 +79,10 @@ const api = {
     return Comlink.transfer(out, [s.map.buffer, s.counts.buffer, s.means.buffer]);
   },
 
+  /** Whether the worker holds this set's data already (then the page need not read a cloud dataset's segments). */
+  hasAnnotationSet(kind: 'colocalization' | 'segmentation', cacheKey: string): boolean {
+    return kind === 'colocalization' ? colocCache.has(cacheKey) : columnsCache?.key === cacheKey;
+  },
 
   async ionImages(req: IonImagesRequest): Promise<Float32Array[]> {
     const segments = req.segments ?? (await readSegments(req.meta, segmentsForWindows(req.meta.segments, req.mzs, req.ppm)));

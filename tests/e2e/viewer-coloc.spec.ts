@@ -55,5 +55,12 @@ test('related annotations: ranked partners, click selects, symmetric scores', as
   await expect(back).toHaveCount(1);
   expect(Number(await back.getAttribute('data-score'))).toBeCloseTo(score, 5);
   await page.screenshot({ path: `${SHOTS}/coloc-2.png`, fullPage: true });
+
+  // at the smallest supported window the list stays inside the viewer panel (no sideways scrolling)
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await list.scrollIntoViewIfNeeded();
+  const detail = page.locator('section.detail');
+  await expect.poll(() => detail.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+  await panel.screenshot({ path: `${SHOTS}/coloc-1024.png` });
   expect(errors).toEqual([]);
 });

@@ -69,6 +69,11 @@ test('segmentation: k bounds, segment map, legend, determinism, export as ROIs',
   await expect(result).toHaveAttribute('data-k', '3', { timeout: 60_000 });
   await expect(result).toHaveAttribute('data-counts', counts.join(','));
 
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const detail = page.locator('section.detail');
+  await expect.poll(() => detail.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+  await panel.screenshot({ path: `${SHOTS}/seg-1024-panel.png` });
+
   await page.getByTestId('seg-export').click();
   await expect(page.getByTestId('seg-note')).toContainText(/3 (segments added as ROIs|ROIs prepared)/);
   expect(errors).toEqual([]);

@@ -6,7 +6,7 @@ import { analysisWorker } from './images.ts';
 
 /** n × n median-thresholded cosine scores (row-major) of `rows` (in their order). */
 export async function colocalizationMatrix(meta: DatasetMeta, rows: readonly AnnotationRow[], ppm: number, jobKey: string): Promise<Float32Array> {
-  const req = await annotationSetRequest(meta, rows, ppm, jobKey);
+  const req = await annotationSetRequest('colocalization', meta, rows, ppm, jobKey);
   const w = analysisWorker();
   return Promise.race([w.remote.colocalization(req), w.crashed]);
 }

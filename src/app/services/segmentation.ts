@@ -16,7 +16,7 @@ export interface SegmentationResult {
 }
 
 export async function segmentation(meta: DatasetMeta, rows: readonly AnnotationRow[], ppm: number, jobKey: string, k: number): Promise<SegmentationResult> {
-  const req = await annotationSetRequest(meta, rows, ppm, jobKey);
+  const req = await annotationSetRequest('segmentation', meta, rows, ppm, jobKey);
   const w = analysisWorker();
   const r = await Promise.race([w.remote.segmentation({ ...req, k }), w.crashed]);
   return { k, ...r };
