@@ -62,5 +62,6 @@ test('related annotations: ranked partners, click selects, symmetric scores', as
   const detail = page.locator('section.detail');
   await expect.poll(() => detail.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
   await panel.screenshot({ path: `${SHOTS}/coloc-1024.png` });
+  await page.screenshot({ path: `${SHOTS}/coloc-1024-page.png` });
   expect(errors).toEqual([]);
 });
