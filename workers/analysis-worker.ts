@@ -4,7 +4,10 @@
 // again). Cloud datasets' segments are read by the page (S3, with its in-memory cloud settings, which a worker does
 // not have) and arrive with the request. Images go back as transferables.
 import * as Comlink from 'comlink';
+import { principalColumns } from '../src/core/analysis/annotation-images.ts';
+import { colocalizeAnnotations } from '../src/core/analysis/colocalization.ts';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
+import { segmentationBasis, segmentPixels, type SegmentationBasis } from '../src/core/analysis/segmentation.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
 import type { DatasetMeta, Segment } from '../src/core/types.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
@@ -28,7 +31,59 @@ async function readSegments(meta: DatasetMeta, ids: number[]): Promise<Segment[]
   return out;
 }
 
+/** Colocalization / segmentation over the principal-peak images of a job's annotations (issue 14 §4, §7). */
+export interface AnnotationSetRequest {
+  meta: DatasetMeta;
+  mask: Uint8Array;
+  /** principal-peak m/z of each annotation, in the order results come back */
+  mzs: number[];
+  ppm: number;
+  /** names the job and annotation set: results are kept per key while the worker lives */
+  cacheKey: string;
+  /** segments `segmentsForWindows(meta.segments, mzs, ppm)` names, read by the page (cloud datasets); else read here */
+  segments?: { index: number; segment: Segment }[];
+}
+
+function segmentReader(req: AnnotationSetRequest): (i: number) => Promise<Segment> {
+  if (!req.segments) return (i) => store.getSegment(req.meta.id, i);
+  const byIndex = new Map(req.segments.map((s) => [s.index, s.segment]));
+  return async (i) => byIndex.get(i) ?? Promise.reject(new Error(`segment ${i} was not sent with the request`));
+}
+
+// one job's results at a time: the coloc matrix is small, the segmentation columns (annotations × sample pixels) not
+const colocCache = new Map<string, Float32Array>();
+let columnsCache: { key: string; cols: Float32Array[]; basis: SegmentationBasis } | null = null;
+
 const api = {
+  async colocalization(req: AnnotationSetRequest): Promise<Float32Array> {
+    let m = colocCache.get(req.cacheKey);
+    if (!m) {
+      const geometry = { width: req.meta.width, height: req.meta.height, mask: req.mask };
+      m = await colocalizeAnnotations(req.meta.segments, segmentReader(req), geometry, req.mzs, req.ppm);
+      if (colocCache.size >= 4) colocCache.delete(colocCache.keys().next().value!);
+      colocCache.set(req.cacheKey, m);
+    }
+    const copy = m.slice();
+    return Comlink.transfer(copy, [copy.buffer]);
+  },
+
+  async segmentation(req: AnnotationSetRequest & { k: number; seed?: number }): Promise<{ map: Uint8Array; counts: Uint32Array; means: Float32Array; components: number; explained: number }> {
+    if (columnsCache?.key !== req.cacheKey) {
+      columnsCache = null; // free the old columns before reading new ones
+      const geometry = { width: req.meta.width, height: req.meta.height, mask: req.mask };
+      const cols = await principalColumns(req.meta.segments, segmentReader(req), geometry, req.mzs, req.ppm);
+      columnsCache = { key: req.cacheKey, cols, basis: segmentationBasis(cols) };
+    }
+    const s = segmentPixels(columnsCache.cols, req.mask, req.k, req.seed ?? 1, columnsCache.basis);
+    const out = { map: s.map, counts: s.counts, means: s.means, components: s.components, explained: s.explained };
+    return Comlink.transfer(out, [s.map.buffer, s.counts.buffer, s.means.buffer]);
+  },
+
+  /** Whether the worker holds this set's data already (then the page need not read a cloud dataset's segments). */
+  hasAnnotationSet(kind: 'colocalization' | 'segmentation', cacheKey: string): boolean {
+    return kind === 'colocalization' ? colocCache.has(cacheKey) : columnsCache?.key === cacheKey;
+  },
+
   async ionImages(req: IonImagesRequest): Promise<Float32Array[]> {
     const segments = req.segments ?? (await readSegments(req.meta, segmentsForWindows(req.meta.segments, req.mzs, req.ppm)));
     const images = ionImagesOf(segments, { width: req.meta.width, height: req.meta.height, mask: req.mask }, req.mzs, req.ppm);
