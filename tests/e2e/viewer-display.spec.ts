@@ -283,3 +283,36 @@ test('PNG export: caption, colour bar and scale bar around the image; the overla
   const got = decode(fs.readFileSync(file));
   expect([got.width, got.height]).toEqual([decode(ovBuf).width, decode(ovBuf).height]);
 });
+
+test('speed at the bench size (472×472 grid): TIC toggle / lock / overlay repaint, measured in the page until rendered()', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/harness.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', '1');
+  await page.evaluate(() => (window as any).imzlensHarness.showBigViewer(472, 472));
+  await expect(page.getByTestId('ion-viewer')).toHaveAttribute('data-renderer', 'webgl');
+  await expect(page.getByTestId('ion-viewer')).not.toHaveAttribute('data-rendered', '0');
+  const times: Record<string, number[]> = {};
+  const run = async (what: string) => {
+    const ms = await page.evaluate((w) => (window as any).imzlensHarness.timeAction(w), what);
+    (times[what] ??= []).push(ms);
+  };
+  for (let k = 0; k < 3; k++) {
+    await run('tic-on');
+    await run('tic-off');
+  }
+  await page.evaluate(() => (window as any).imzlensHarness.setLock(null));
+  await run('lock');
+  for (let k = 0; k < 3; k++) {
+    await run('overlay');
+    await run('overlay-range');
+    await run('overlay-off');
+  }
+  const thumbs = [await page.evaluate(() => (window as any).imzlensHarness.timeThumbs(true)), await page.evaluate(() => (window as any).imzlensHarness.timeThumbs(true))];
+  const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const summary = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { median: Math.round(med(v)), all: v.map(Math.round) }]));
+  console.log('viewer speed (ms, 472×472, WebGL/SwiftShader):', JSON.stringify({ ...summary, thumbsTicOn: thumbs.map(Math.round) }));
+  fs.writeFileSync(`${SHOTS}/speed.json`, JSON.stringify({ ...summary, thumbsTicOn: thumbs }, null, 1));
+  await page.screenshot({ path: `${SHOTS}/speed-big.png` });
+  // loose bounds (machine shared by many jobs): a regression to seconds fails; the figures go to the report
+  for (const v of Object.values(summary)) expect(v.median).toBeLessThan(1500);
+});

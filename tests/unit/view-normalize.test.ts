@@ -107,3 +107,17 @@ describe('view URL: TIC normalisation', () => {
     expect(decodeView('').norm).toBe(false);
   });
 });
+
+describe('quantileUnsorted (selection) = quantileSorted (sort)', () => {
+  it('gives the same number on random data with ties, for the qs the scales use', async () => {
+    const { quantileSorted, quantileUnsorted } = await import('../../src/core/view/scale.ts');
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const n of [1, 2, 3, 10, 101, 1000, 54321]) {
+      const a = new Float32Array(n).map(() => Math.fround(rnd() < 0.2 ? 5 : rnd() * 1000));
+      const sorted = a.slice().sort();
+      for (const q of [0, 0.01, 0.5, 0.99, 1]) expect(quantileUnsorted(a.slice(), q)).toBe(quantileSorted(sorted, q));
+    }
+    expect(quantileUnsorted(new Float32Array(0), 0.5)).toBeNaN();
+  });
+});

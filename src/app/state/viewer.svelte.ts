@@ -60,9 +60,19 @@ export class ViewerState {
     const tic = this.normTic(meta.width * meta.height);
     return images.map((raw, i) => {
       if (!row || !(row.centroidMzs[i] > 0)) return null;
-      const img = tic ? ticNormalize(raw, tic) : raw;
+      const img = tic ? this.normalised(raw, tic) : raw;
       return renderInput(img, meta.width, meta.height, mask, view.scale, this.rangeOf(img, !!tic), view.cmap, view.inverted);
     });
+  }
+
+  /** TIC-normalised images, kept per raw image (a toggle back and forth does not redo the division). */
+  private normCache = new WeakMap<Float32Array, { tic: Float32Array; out: Float32Array }>();
+  private normalised(raw: Float32Array, tic: Float32Array): Float32Array {
+    const c = this.normCache.get(raw);
+    if (c && c.tic === tic) return c.out;
+    const out = ticNormalize(raw, tic);
+    this.normCache.set(raw, { tic, out });
+    return out;
   }
 
   private rangeOf(img: Float32Array, norm: boolean) {

@@ -42,24 +42,46 @@ export interface OverlaySource {
   color: readonly [number, number, number];
 }
 
+/** Texture values of the overlay's channel images, per channel and packed 4 per pixel (off-sample: -1 in all four). */
+export interface OverlayValues {
+  images: Float32Array[];
+  mode: ScaleMode;
+  mask: Uint8Array | null;
+  values: Float32Array[];
+  packed: Float32Array;
+}
+
 /**
- * Renderer input of a multi-ion overlay: each channel scaled like a single image (same scale mode, own range),
- * packed 4 values per pixel (unused channels 0; off-sample pixels -1 in every channel).
+ * The channels' texture values, reused from `prev` when the images, scale mode and mask are the same — a range or
+ * colour change then only changes the shader's uniforms, not the 4-channel texture.
  */
+export function overlayValues(images: readonly Float32Array[], n: number, mask: Uint8Array | null, mode: ScaleMode, prev?: OverlayValues | null): OverlayValues {
+  const imgs = images.slice(0, MAX_CHANNELS);
+  if (prev && prev.mode === mode && prev.mask === mask && prev.images.length === imgs.length && prev.images.every((x, k) => x === imgs[k])) return prev;
+  const values = imgs.map((img) => textureValues(img, mask, mode));
+  const packed = new Float32Array(n * 4);
+  values.forEach((v, k) => { for (let i = 0; i < n; i++) packed[4 * i + k] = v[i]; });
+  if (mask) for (let i = 0; i < n; i++) if (!mask[i]) packed.fill(-1, 4 * i, 4 * i + 4);
+  return { images: imgs, mode, mask, values, packed };
+}
+
+/** Renderer input of a multi-ion overlay: each channel scaled like a single image (same scale mode, own range). */
 export function overlayRenderInput(
   sources: readonly OverlaySource[], width: number, height: number, mask: Uint8Array | null, mode: ScaleMode, cmap: ColormapName,
-): RenderInput {
+  prev?: OverlayValues | null,
+): { input: RenderInput; values: OverlayValues } {
   const n = width * height;
-  const channels: ChannelValues[] = sources.slice(0, MAX_CHANNELS).map((s) => {
-    const r = renderInput(s.image, width, height, mask, mode, s.range, cmap, false);
-    return { values: r.values, vmin: r.vmin, vmax: r.vmax, color: s.color };
+  const ov = overlayValues(sources.map((s) => s.image), n, mask, mode, prev);
+  const channels: ChannelValues[] = ov.values.map((values, k) => {
+    const s = sources[k];
+    // hist: the range in intensity units becomes rank units (renderInput does it; linear/log pass through)
+    const r = mode === 'hist' ? renderInput(s.image, width, height, mask, mode, s.range, cmap, false, values) : { vmin: s.range.min, vmax: s.range.max };
+    return { values, vmin: r.vmin, vmax: r.vmax, color: s.color };
   });
-  const packed = new Float32Array(n * 4);
-  channels.forEach((c, k) => { for (let i = 0; i < n; i++) packed[4 * i + k] = c.values[i]; });
-  if (mask) for (let i = 0; i < n; i++) if (!mask[i]) packed.fill(-1, 4 * i, 4 * i + 4);
-  const overlay: OverlayInput = { channels, packed };
+  const overlay: OverlayInput = { channels, packed: ov.packed };
   const first = channels[0]?.values ?? new Float32Array(n);
-  return { width, height, values: first, vmin: 0, vmax: 1, log: mode === 'log' || mode === 'log-full', lut: colormapLut(cmap, false), overlay };
+  const input: RenderInput = { width, height, values: first, vmin: 0, vmax: 1, log: mode === 'log' || mode === 'log-full', lut: colormapLut(cmap, false), overlay };
+  return { input, values: ov };
 }
 
 /** An overlay channel as the page holds it: the ion's (raw) image, its colour and the user's range (null = default). */

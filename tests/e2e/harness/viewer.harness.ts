@@ -3,6 +3,10 @@
 import { mount, unmount } from 'svelte';
 import ViewerHarness from './ViewerHarness.svelte';
 import { CHANNEL_COLORS } from '../../../src/core/view/overlay.ts';
+import { ticNormalize } from '../../../src/core/view/normalize.ts';
+import { defaultRange } from '../../../src/core/view/scale.ts';
+import { renderInput } from '../../../src/app/viewer/display.ts';
+import { colorize } from '../../../src/app/viewer/canvas-renderer.ts';
 
 type Harness = { setImage(i: Float32Array): void; setNorm(on: boolean): void; setLock(r: { min: number; max: number } | null): void;
   getLock(): unknown; setChannels(c: unknown): void; png(): HTMLCanvasElement | null };
@@ -61,6 +65,7 @@ export const api = {
     // big arrays are made here, not sent through JSON
     if (current) unmount(current);
     current = mount(ViewerHarness, { target: host(), props: { spec: { width, height, image: img, mask, tic, pixelSize: 20 } } }) as typeof current;
+    (window as unknown as { bigSpec: unknown }).bigSpec = { width, height, tic, mask };
     (window as unknown as { bigChannels: unknown }).bigChannels = [0, 1, 2, 3].map((k) => ({
       id: `c${k}`, label: `ion ${k}`, color: CHANNEL_COLORS[k], range: null,
       image: img.map((v, i) => (((i % width) >> 5) % 4 === k ? v : 0)),
@@ -80,6 +85,21 @@ export const api = {
   pngDataUrl() {
     const c = current!.png();
     return c ? { width: c.width, height: c.height, url: c.toDataURL('image/png') } : null;
+  },
+  /**
+   * CPU ms of what the page's isotope thumbnails redo on a TIC toggle (state/viewer.svelte.ts thumbs() + Thumb's
+   * colorize), for the 4 big channel images: normalise, default range, texture values, colours.
+   */
+  timeThumbs(norm: boolean) {
+    const w = window as unknown as { bigChannels: { image: Float32Array }[]; bigSpec: { width: number; height: number; tic: Float32Array; mask: Uint8Array } };
+    const { width, height, tic, mask } = w.bigSpec;
+    const t0 = performance.now();
+    for (const c of w.bigChannels) {
+      const img = norm ? ticNormalize(c.image, tic) : c.image;
+      const r = defaultRange(img, mask, 'linear');
+      colorize(renderInput(img, width, height, mask, 'linear', { min: r.min, max: r.max || 1 }, 'viridis', false));
+    }
+    return performance.now() - t0;
   },
   /** ms until drawn after: 'tic' toggles TIC, 'lock' sets a lock range, 'overlay' shows the 4 big channels, 'range' moves a channel range. */
   async timeAction(what: 'tic-on' | 'tic-off' | 'lock' | 'overlay' | 'overlay-range' | 'overlay-off') {
