@@ -108,13 +108,15 @@ test('PNG export: image at integer scale with label and colour bar', async ({ pa
   expect(download.suggestedFilename()).toMatch(/\.png$/);
   const fs = await import('node:fs');
   const png = decode(fs.readFileSync(await download.path()));
-  // 63×47 image scaled by floor(800 / 63) = 12 → 756 px wide, plus margins, label and colour bar
+  // 63×47 image scaled by floor(800 / 63) = 12 → 756 px wide, plus margins, title, 2 caption lines (scale/colormap,
+  // normalisation), scale bar (26) and colour bar (54)
+  const head = 26 + 2 * 16 + 8;
   expect(png.width).toBe(756 + 32);
-  expect(png.height).toBe(47 * 12 + 32 + 54 + 58);
+  expect(png.height).toBe(16 + head + 47 * 12 + 26 + 54 + 16);
   expect(distinctColours(Buffer.from(fs.readFileSync(await download.path())))).toBeGreaterThan(100);
   // the colour bar's left end is viridis(0) = #440154
   const ch = png.channels;
-  const y = 16 + 50 + 47 * 12 + 14 + 7;
+  const y = 16 + head + 47 * 12 + 26 + 14 + 7;
   const o = (y * png.width + 18) * ch;
   expect([png.data[o], png.data[o + 1], png.data[o + 2]]).toEqual([0x44, 0x01, 0x54]);
 });

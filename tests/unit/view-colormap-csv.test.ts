@@ -87,12 +87,16 @@ describe('CSV export', () => {
     expect(lines.some((l) => l.includes('adducts: +H +Na'))).toBe(true);
     const header = lines.findIndex((l) => !l.startsWith('#'));
     expect(lines[header]).toBe(
-      'group,datasetName,datasetId,formula,adduct,chemMod,neutralLoss,ion,mz,msm,fdr,rhoSpatial,rhoSpectral,rhoChaos,' +
-      'moleculeNames,moleculeIds,minIntensity,maxIntensity,totalIntensity,' +
+      'group,datasetName,datasetId,formula,adduct,chemMod,neutralLoss,ion,mz,massError,msm,fdr,rhoSpatial,rhoSpectral,rhoChaos,' +
+      'moleculeNames,moleculeIds,minIntensity,maxIntensity,totalIntensity,isomeric_mols_count,isomeric_ions_count,isobaric_ions_count,' +
       'ion_formula,database,fdr_continuous,mz_err_abs,mz_err_rel,mz_err_ppm,molecule_ids,molecule_names,total_iso_ints,max_iso_ints');
     expect(lines.length - header - 1).toBe(1);
     const data = lines[header + 1];
-    expect(data.startsWith(',tiny,,C6H12O6,+H,,,C6H12O6+H+,181.07,0.5,0.1,0.8,0.7,0.9,')).toBe(true);
+    // massError = mz_err_abs / mz × 1e6 (METASPACE's resolver)
+    expect(data.startsWith(`,tiny,,C6H12O6,+H,,,C6H12O6+H+,181.07,${(0.0001 / 181.07) * 1e6},0.5,0.1,0.8,0.7,0.9,`)).toBe(true);
+    // max, total; 2 molecules; the other row (C5H9NO4+H, same ion formula C6H13O6 in this fixture) is 1 isomeric ion
+    // and, having the same ion formula, no isobar (isomers/isobars: tests/unit/results-isomers.test.ts)
+    expect(data).toContain(',5,10,2,1,0,');
     // METASPACE list cells (', ' between items, ', ' inside an item shortened) and RFC 4180 quoting
     expect(data).toContain(',"a,b, say ""hi""",');
     expect(data).toContain(',"a, b|say ""hi""",');

@@ -1,11 +1,13 @@
 // Canvas2D fallback renderer (no WebGL2, or ?renderer=canvas): colours on the CPU with the same LUT and
 // the same mapping as the shader, draws with nearest-neighbour scaling; wheel zoom and drag pan.
 import { applyLut } from '../../core/view/colormap.ts';
+import { overlayRgba } from '../../core/view/overlay.ts';
 import type { HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
 
 /** CPU version of the shader's value → LUT index mapping (see deck-renderer.ts). */
 export function colorize(input: RenderInput): Uint8ClampedArray<ArrayBuffer> {
   const { values, vmin, vmax, log } = input;
+  if (input.overlay) return overlayRgba(input.overlay.channels, input.width * input.height, log);
   const t = new Float32Array(values.length);
   const lo = log ? Math.log(Math.max(vmin, 1e-30)) : vmin;
   const hi = log ? Math.log(Math.max(vmax, 1e-30)) : vmax;

@@ -35,6 +35,65 @@ vec3 ion_lut(float t) { return texture(ionLut, vec2((t * 255.0 + 0.5) / 256.0, 0
   },
 } as const;
 
+// Multi-ion overlay: the 4 channel values of a pixel are one rgba32float texel; each is scaled by its own range
+// and adds its colour (core/view/overlay.ts is the CPU twin the Canvas2D renderer and the PNG export use).
+const overlayModule = {
+  name: 'ionov',
+  fs: `\
+uniform ionovUniforms {
+  vec4 vmin;
+  vec4 vmax;
+  vec4 color0;
+  vec4 color1;
+  vec4 color2;
+  vec4 color3;
+  float logScale;
+} ionov;
+float ionov_t(float v, float lo, float hi) {
+  float t;
+  if (ionov.logScale > 0.5) {
+    float l = log(max(lo, 1e-30));
+    float h = log(max(hi, 1e-30));
+    t = v > 0.0 ? (log(v) - l) / max(h - l, 1e-30) : 0.0;
+  } else {
+    t = (v - lo) / max(hi - lo, 1e-30);
+  }
+  return clamp(t, 0.0, 1.0);
+}
+`,
+  uniformTypes: {
+    vmin: 'vec4<f32>', vmax: 'vec4<f32>', color0: 'vec4<f32>', color1: 'vec4<f32>', color2: 'vec4<f32>', color3: 'vec4<f32>', logScale: 'f32',
+  },
+  inject: {
+    'fs:DECKGL_FILTER_COLOR': `
+    vec4 ovV = color;
+    if (ovV.r < 0.0) discard; // off-sample pixel: transparent
+    vec3 ovC = ionov_t(ovV.r, ionov.vmin.x, ionov.vmax.x) * ionov.color0.rgb
+      + ionov_t(ovV.g, ionov.vmin.y, ionov.vmax.y) * ionov.color1.rgb
+      + ionov_t(ovV.b, ionov.vmin.z, ionov.vmax.z) * ionov.color2.rgb
+      + ionov_t(ovV.a, ionov.vmin.w, ionov.vmax.w) * ionov.color3.rgb;
+    color = vec4(min(ovC, vec3(1.0)), 1.0);`,
+  },
+} as const;
+
+type Vec4 = [number, number, number, number];
+interface OverlayExtProps { ovVmin: Vec4; ovVmax: Vec4; ovColors: Vec4[]; logScale: number }
+
+class IonOverlayExtension extends LayerExtension {
+  static override extensionName = 'IonOverlayExtension';
+  override getShaders() {
+    return { modules: [overlayModule] };
+  }
+  override updateState(this: Layer<OverlayExtProps>) {
+    const p = this.props;
+    for (const model of this.getModels()) {
+      model.shaderInputs.setProps({
+        ionov: { vmin: p.ovVmin, vmax: p.ovVmax, color0: p.ovColors[0], color1: p.ovColors[1], color2: p.ovColors[2], color3: p.ovColors[3], logScale: p.logScale },
+      });
+    }
+  }
+}
+
 interface IonExtProps { vmin: number; vmax: number; logScale: number; lut: Texture | null }
 
 class IonColormapExtension extends LayerExtension {
@@ -60,6 +119,7 @@ export class DeckRenderer implements IonRenderer {
   private imageKey: Float32Array | null = null;
   private lutKey: Uint8Array | null = null;
   private ext = new IonColormapExtension();
+  private ovExt = new IonOverlayExtension();
   private viewState: OrthographicViewState = { target: [0, 0, 0], zoom: 0 };
   private waiters: (() => void)[] = [];
   private generation = 0;
@@ -173,13 +233,15 @@ export class DeckRenderer implements IonRenderer {
     if (first) this.fit();
     const device = this.device;
     if (!device) return;
-    if (this.imageKey !== input.values) {
+    const ov = input.overlay;
+    const data = ov ? ov.packed : input.values;
+    if (this.imageKey !== data) {
       if (this.image) this.retired.push(this.image);
       this.image = device.createTexture({
-        format: 'r32float', width: input.width, height: input.height, data: input.values,
+        format: ov ? 'rgba32float' : 'r32float', width: input.width, height: input.height, data,
         sampler: { minFilter: 'nearest', magFilter: 'nearest', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' },
       });
-      this.imageKey = input.values;
+      this.imageKey = data;
     }
     if (this.lutKey !== input.lut) {
       if (this.lut) this.retired.push(this.lut);
@@ -190,7 +252,7 @@ export class DeckRenderer implements IonRenderer {
       this.lutKey = input.lut;
     }
     const gen = this.generation;
-    const layer = new BitmapLayer({
+    const layer = ov ? this.overlayLayer(input, ov) : new BitmapLayer({
       id: 'ion-image',
       image: this.image,
       bounds: [0, input.height, input.width, 0],
@@ -201,6 +263,25 @@ export class DeckRenderer implements IonRenderer {
     });
     this.deck.setProps({ layers: [layer] });
     this.drawnGeneration = gen;
+  }
+
+  private overlayLayer(input: RenderInput, ov: NonNullable<RenderInput['overlay']>): Layer {
+    const vmin: Vec4 = [0, 0, 0, 0];
+    const vmax: Vec4 = [1, 1, 1, 1];
+    const colors: Vec4[] = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    ov.channels.slice(0, 4).forEach((c, k) => {
+      vmin[k] = c.vmin;
+      vmax[k] = c.vmax;
+      colors[k] = [c.color[0] / 255, c.color[1] / 255, c.color[2] / 255, 1];
+    });
+    return new BitmapLayer({
+      id: 'ion-overlay',
+      image: this.image,
+      bounds: [0, input.height, input.width, 0],
+      pickable: true,
+      extensions: [this.ovExt],
+      ...({ ovVmin: vmin, ovVmax: vmax, ovColors: colors, logScale: input.log ? 1 : 0 } as object),
+    });
   }
 
   fit(): void {

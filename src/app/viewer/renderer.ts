@@ -1,4 +1,5 @@
 // The ion image renderer contract, shared by the deck.gl (WebGL2) and Canvas2D implementations.
+import type { ChannelValues } from '../../core/view/overlay.ts';
 
 /** What to draw: texture values plus how to map them to colours. */
 export interface RenderInput {
@@ -14,6 +15,14 @@ export interface RenderInput {
   log: boolean;
   /** 256×4 RGBA colour table. */
   lut: Uint8Array;
+  /** Multi-ion overlay: when set, these channels are drawn added up instead of `values` through `lut`. */
+  overlay?: OverlayInput;
+}
+
+/** Up to 4 channels (core/view/overlay.ts), and the same values interleaved 4 per pixel for one RGBA float texture. */
+export interface OverlayInput {
+  channels: ChannelValues[];
+  packed: Float32Array;
 }
 
 export interface HoverEvent {

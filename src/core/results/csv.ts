@@ -8,11 +8,18 @@
 import Papa from 'papaparse';
 import type { AnnotationRow, JobResult } from '../job/result.ts';
 import { mzErrorPpm } from '../view/table.ts';
+import { isomerIsobarCounts } from './isomers.ts';
 
-/** METASPACE's annotation export columns (webapp annotation table, chem_mods and neutral_losses enabled). */
+/**
+ * METASPACE's annotation export columns (webapp AnnotationTable.vue, 2026: chem_mods and neutral_losses enabled;
+ * massError since metaspace#1674, the isomer/isobar counts since #1660). Its optional columns are left out:
+ * colocalizationCoeff (only with a "colocalized with" filter), offSample/rawOffSampleProb (off-sample classifier),
+ * isobarIons (isobars feature flag).
+ */
 export const METASPACE_COLUMNS = [
-  'group', 'datasetName', 'datasetId', 'formula', 'adduct', 'chemMod', 'neutralLoss', 'ion', 'mz', 'msm', 'fdr',
+  'group', 'datasetName', 'datasetId', 'formula', 'adduct', 'chemMod', 'neutralLoss', 'ion', 'mz', 'massError', 'msm', 'fdr',
   'rhoSpatial', 'rhoSpectral', 'rhoChaos', 'moleculeNames', 'moleculeIds', 'minIntensity', 'maxIntensity', 'totalIntensity',
+  'isomeric_mols_count', 'isomeric_ions_count', 'isobaric_ions_count',
 ] as const;
 
 /** imzlens' own columns after METASPACE's. */
@@ -41,12 +48,12 @@ const num = (x: number | undefined): Cell => (x !== undefined && Number.isFinite
 /** METASPACE's list cells: items joined with ', ', and ', ' inside an item shortened to ',' so it splits back. */
 const metaspaceList = (items: readonly string[]): string => items.map((s) => s.replace(/, +/g, ',')).join(', ');
 
-function rowCells(result: JobResult, r: AnnotationRow): Cell[] {
+function rowCells(result: JobResult, r: AnnotationRow, isomers: number, isobars: number): Cell[] {
   return [
-    // METASPACE
-    '', result.datasetName, '', r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, num(r.mz), num(r.msm), num(r.fdr),
+    // METASPACE (massError: its graphql resolver's mz_err_abs / mz × 1e6, i.e. our mz_err_ppm)
+    '', result.datasetName, '', r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, num(r.mz), num(mzErrorPpm(r)), num(r.msm), num(r.fdr),
     num(r.spatial), num(r.spectral), num(r.chaos), metaspaceList(r.moleculeNames), metaspaceList(r.moleculeIds),
-    '', num(r.maxInt[0]), num(r.totalInt[0]),
+    '', num(r.maxInt[0]), num(r.totalInt[0]), r.moleculeIds.length, isomers, isobars,
     // imzlens
     r.ionFormula, r.database, num(r.fdrRaw), num(r.mzErrAbs), num(r.mzErrRel), num(mzErrorPpm(r)),
     r.moleculeIds.join('|'), r.moleculeNames.join('|'), r.totalInt.join('|'), r.maxInt.join('|'),
@@ -76,7 +83,14 @@ function commentLines(result: JobResult, rows: readonly AnnotationRow[], info: C
  * column names (the CLI's results.csv, byte-identical between runs of the same job).
  */
 export function resultsCsv(result: JobResult, rows: readonly AnnotationRow[] = result.rows, header?: CsvHeaderInfo): string {
-  const table = Papa.unparse({ fields: [...RESULTS_CSV_COLUMNS], data: rows.map((r) => rowCells(result, r)) }, { newline: '\n' });
+  // counted over the whole job (as METASPACE counts over every stored annotation), whatever rows are written
+  const counts = isomerIsobarCounts(result.rows, result.params.ppm);
+  const at = new Map(result.rows.map((r, i) => [r, i]));
+  const cells = (r: AnnotationRow) => {
+    const i = at.get(r);
+    return rowCells(result, r, i === undefined ? 0 : counts.isomers[i], i === undefined ? 0 : counts.isobars[i]);
+  };
+  const table = Papa.unparse({ fields: [...RESULTS_CSV_COLUMNS], data: rows.map(cells) }, { newline: '\n' });
   const comments = header ? commentLines(result, rows, header).join('\n') + '\n' : '';
   return `${comments}${table}\n`;
 }

@@ -27,6 +27,11 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Finite, positive intensities of the sampled pixels (mask 1, or all when no mask), ascending. */
 export function visibleValues(image: Float32Array, mask?: Uint8Array | null, minExclusive = 0): Float32Array {
+  return collectValues(image, mask, minExclusive).sort();
+}
+
+/** The same values as visibleValues, in pixel order (unsorted). */
+function collectValues(image: Float32Array, mask: Uint8Array | null | undefined, minExclusive: number): Float32Array {
   let n = 0;
   for (let i = 0; i < image.length; i++) {
     const v = image[i];
@@ -38,7 +43,52 @@ export function visibleValues(image: Float32Array, mask?: Uint8Array | null, min
     const v = image[i];
     if (v > minExclusive && (!mask || mask[i]) && Number.isFinite(v)) out[n++] = v;
   }
-  return out.sort();
+  return out;
+}
+
+/**
+ * Moves the k-th smallest value (0-based) of a[lo..hi] to index k, smaller-or-equal ones before it and
+ * greater-or-equal ones after it (quickselect, median-of-three pivots); returns it. Reorders `a`.
+ */
+export function selectKth(a: Float32Array, k: number, lo = 0, hi = a.length - 1): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // median of three as pivot, swapped to hi
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[mid] < a[hi]) swap(a, mid, hi);
+    const pivot = a[hi];
+    let i = lo;
+    for (let j = lo; j < hi; j++) if (a[j] < pivot) swap(a, i++, j);
+    swap(a, i, hi);
+    if (i === k) return a[k];
+    if (k < i) hi = i - 1;
+    else lo = i + 1;
+  }
+  return a[k];
+}
+
+function swap(a: Float32Array, i: number, j: number) {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/**
+ * quantileSorted's value for unsorted values, by selection instead of a full sort (the same two order statistics,
+ * so the same number; O(n) — the hot-spot rule runs on every image shown). Reorders `vals`.
+ */
+export function quantileUnsorted(vals: Float32Array, q: number): number {
+  const n = vals.length;
+  if (n === 0) return NaN;
+  const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
+  const lo = Math.floor(pos);
+  const a = selectKth(vals, lo);
+  if (lo + 1 >= n || pos === lo) return a;
+  // the next order statistic is the smallest value after index lo
+  let b = Infinity;
+  for (let i = lo + 1; i < n; i++) if (vals[i] < b) b = vals[i];
+  return a + (b - a) * (pos - lo);
 }
 
 export function imageMax(image: Float32Array, mask?: Uint8Array | null): number {
@@ -71,14 +121,18 @@ export function defaultRange(image: Float32Array, mask: Uint8Array | null | unde
   if (!(dataMax > 0)) return { min: 0, max: 0, dataMax: 0, clipped: false };
   if (mode === 'linear-full' || mode === 'hist') return { min: 0, max: dataMax, dataMax, clipped: false };
   if (mode === 'linear') {
-    const vals = visibleValues(image, mask, dataMax / 256);
-    const top = vals.length ? quantileSorted(vals, 0.99) : dataMax;
+    const vals = collectValues(image, mask, dataMax / 256);
+    const top = vals.length ? quantileUnsorted(vals, 0.99) : dataMax;
     return { min: 0, max: top, dataMax, clipped: top < dataMax };
   }
-  const vals = visibleValues(image, mask, 0);
-  if (mode === 'log-full') return { min: vals[0], max: dataMax, dataMax, clipped: false };
-  const lo = quantileSorted(vals, 0.01);
-  const hi = quantileSorted(vals, 0.99);
+  const vals = collectValues(image, mask, 0);
+  if (mode === 'log-full') {
+    let lo = vals.length ? Infinity : NaN;
+    for (let i = 0; i < vals.length; i++) if (vals[i] < lo) lo = vals[i];
+    return { min: lo, max: dataMax, dataMax, clipped: false };
+  }
+  const lo = quantileUnsorted(vals, 0.01);
+  const hi = quantileUnsorted(vals, 0.99);
   return { min: lo, max: hi, dataMax, clipped: hi < dataMax };
 }
 

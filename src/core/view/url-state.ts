@@ -1,5 +1,5 @@
 // The page state that lives in the URL (share link / reload keeps the view): dataset, job, selected
-// ion, filters, sort, colormap, scale. Only non-default values are written, so links stay short.
+// ion, filters, sort, colormap, scale, TIC normalisation. Only non-default values are written, so links stay short.
 import { isColormap, type ColormapName } from './colormap.ts';
 import { SCALE_MODES, type ScaleMode } from './scale.ts';
 import { DEFAULT_FILTERS, DEFAULT_SORT, type RowFilters, type Sort, type SortKey } from './table.ts';
@@ -14,11 +14,13 @@ export interface ViewState {
   cmap: ColormapName;
   inverted: boolean;
   scale: ScaleMode;
+  /** Ion images TIC-normalised (intensity ÷ pixel TIC × 10⁶). */
+  norm: boolean;
 }
 
 export const DEFAULT_VIEW: ViewState = {
   dataset: null, job: null, ion: null, filters: DEFAULT_FILTERS, sort: DEFAULT_SORT,
-  cmap: 'viridis', inverted: false, scale: 'linear',
+  cmap: 'viridis', inverted: false, scale: 'linear', norm: false,
 };
 
 const SORT_KEYS: SortKey[] = ['formula', 'adduct', 'mz', 'msm', 'fdr', 'spatial', 'spectral', 'chaos', 'mzErrRel', 'intensity'];
@@ -45,6 +47,7 @@ export function encodeView(v: ViewState): string {
   if (v.sort.key !== DEFAULT_SORT.key || v.sort.desc !== DEFAULT_SORT.desc) p.set('sort', `${v.sort.desc ? '-' : ''}${v.sort.key}`);
   if (v.cmap !== 'viridis' || v.inverted) p.set('cmap', `${v.inverted ? '-' : ''}${v.cmap}`);
   if (v.scale !== 'linear') p.set('scale', v.scale);
+  if (v.norm) p.set('norm', 'tic');
   return p.toString();
 }
 
@@ -74,6 +77,8 @@ export function decodeView(query: string): ViewState {
     cmap: isColormap(cmapName) ? cmapName : 'viridis',
     inverted: isColormap(cmapName) && cmapRaw.startsWith('-'),
     scale: scale && SCALE_MODES.includes(scale) ? scale : 'linear',
+    // 'true' is METASPACE's older spelling of TIC normalisation
+    norm: ['tic', 'TIC', 'true'].includes(p.get('norm') ?? ''),
   };
 }
 
