@@ -28,10 +28,16 @@ async function readSegments(meta: DatasetMeta, ids: number[]): Promise<Segment[]
   return out;
 }
 
+/** Timings for the 'imzlens-perf' channel (bench/page.ts listens to it). */
+const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('imzlens-perf') : null;
+
 const api = {
   async ionImages(req: IonImagesRequest): Promise<Float32Array[]> {
+    const t0 = performance.now();
     const segments = req.segments ?? (await readSegments(req.meta, segmentsForWindows(req.meta.segments, req.mzs, req.ppm)));
+    const t1 = performance.now();
     const images = ionImagesOf(segments, { width: req.meta.width, height: req.meta.height, mask: req.mask }, req.mzs, req.ppm);
+    channel?.postMessage({ worker: 'analysis', task: 'ionImages', readMs: t1 - t0, ms: performance.now() - t0, segments: segments.length });
     return Comlink.transfer(images, images.map((img) => img.buffer));
   },
 };
