@@ -31,10 +31,21 @@ const timedIdb = {
     return s;
   },
 } as SegmentStore; // only reads go through here
-// A task needs ≤ 3 segments (plan.ts) and the prefetch ≤ 3 more: 160 MB holds both at the 16 MB segment target.
-// A larger cache did not pay: a job walks its run of segments once, which an LRU smaller than the dataset cannot
-// keep from one job to the next, and every cached MB counted against the page's peak memory.
-const cached = new CachedSegmentStore(timedIdb, 160 * 1024 * 1024);
+// A task needs ≤ 3 segments (plan.ts) and the prefetch ≤ 3 more: the cache holds 7 of the largest segment seen
+// (112 MB at the 16 MB segment target). A larger cache did not pay: a job walks its run of segments once, which an
+// LRU smaller than the dataset cannot keep from one job to the next, and every cached MB counts against the page's
+// peak memory. It grows (and starts empty) when a dataset has larger segments, so a prefetch is never evicted
+// before its task runs.
+const SEGMENTS_KEPT = 7;
+let capacity = 112 * 2 ** 20;
+let cached = new CachedSegmentStore(timedIdb, capacity);
+function fitCache(seg: Segment): void {
+  const need = SEGMENTS_KEPT * (seg.mz.byteLength + seg.intensity.byteLength + seg.pixel.byteLength);
+  if (need > capacity) {
+    capacity = need;
+    cached = new CachedSegmentStore(timedIdb, capacity);
+  }
+}
 const inflight = new Map<string, Promise<Segment>>();
 const store = {
   getSegment(id: string, i: number): Promise<Segment> {
@@ -42,6 +53,7 @@ const store = {
     let p = inflight.get(key);
     if (!p) {
       p = cached.getSegment(id, i);
+      p.then(fitCache, () => {});
       inflight.set(key, p);
       const clear = () => { if (inflight.get(key) === p) inflight.delete(key); };
       p.then(clear, clear);
