@@ -1,4 +1,4 @@
-// `npm run bench -- interactive [--quick] [--no-page] [--runs N] [--sizes 10k,40k,100k,250k] [--baseline DIR]`:
+// `npm run bench -- interactive [--quick] [--no-page] [--no-node] [--runs N] [--sizes 10k,40k,100k,250k] [--baseline DIR]`:
 // the small bundled database (CoreMetabolome v3, 2,386 formulas → 117k ion formulas) on a generated dataset
 // (default ~100k pixels), latency from "Run" to the first results:
 // (a) the Node CLI (`imzlens annotate` process wall time: cold = ingest + centroids + scores, then with dataset and
@@ -104,6 +104,8 @@ export async function run(ctx: BenchContext): Promise<void> {
   const baselineDir = option(ctx.args, '--baseline');
   const sizes = (option(ctx.args, '--sizes') ?? (ctx.quick ? '5k' : '100k')).split(',').map((s) => s.trim()).filter(Boolean);
   const noPage = ctx.args.includes('--no-page');
+  // --no-node: the page only (when the checkouts differ only in page code, the CLI half measures nothing new)
+  const noNode = ctx.args.includes('--no-node');
   const sides: Side[] = [
     ...(baselineDir ? [{ label: 'baseline' as const, repo: resolve(baselineDir), cli: join(resolve(baselineDir), 'bin/imzlens.mjs'), runs: emptyRuns() }] : []),
     { label: 'current', repo, cli: join(repo, 'bin/imzlens.mjs'), runs: emptyRuns() },
@@ -156,13 +158,13 @@ ${baselineDir ? `Before = the checkout ${resolve(baselineDir)} (its own CLI, its
     const dirs = (s: Side) => ({ cacheDir: join(dataDir, `cache-${side}-${s.label}`), outDir: join(dataDir, `out-${side}-${s.label}`), cli: s.cli });
 
     // (a) Node CLI, alternating sides
-    for (const s of sides) {
+    for (const s of noNode ? [] : sides) {
       rmSync(dirs(s).cacheDir, { recursive: true, force: true });
       s.runs.nodeCold = annotate(job, { workers: 2, ...dirs(s) });
       entry.pixels = s.runs.nodeCold.stats.dataset.spectra;
       ctx.log(`${size} ${s.label}: Node cold ${sec(s.runs.nodeCold.processMs)} s (ingest ${sec(stage(s.runs.nodeCold.stats, 'ingest'))} s, load ${load1().toFixed(1)})`);
     }
-    for (const workers of [1, 2]) {
+    for (const workers of noNode ? [] : [1, 2]) {
       for (let r = 0; r < runs; r++) {
         for (const s of sides) {
           const a = annotate(job, { workers, ...dirs(s) });
@@ -172,8 +174,10 @@ ${baselineDir ? `Before = the checkout ${resolve(baselineDir)} (its own CLI, its
       }
     }
     const cur = sides[sides.length - 1]!;
-    nodeRows.push(summarise('interactive', size, 'CoreMetabolome v3', 2, 'cold (dataset + centroids)', [cur.runs.nodeCold!]));
-    for (const w of [1, 2]) nodeRows.push(summarise('interactive', size, 'CoreMetabolome v3', w, 'cached', cur.runs.nodeCached[w]!));
+    if (!noNode) {
+      nodeRows.push(summarise('interactive', size, 'CoreMetabolome v3', 2, 'cold (dataset + centroids)', [cur.runs.nodeCold!]));
+      for (const w of [1, 2]) nodeRows.push(summarise('interactive', size, 'CoreMetabolome v3', w, 'cached', cur.runs.nodeCached[w]!));
+    }
     save(false);
 
     // (b) the page, one Chromium per side, steps alternating
@@ -187,6 +191,7 @@ ${baselineDir ? `Before = the checkout ${resolve(baselineDir)} (its own CLI, its
         }
         const each = async (f: (p: PageSession, s: Side) => Promise<void>) => {
           for (let k = 0; k < sides.length; k++) await f(sessions[k]!, sides[k]!);
+          save(false); // a run stopped half-way still leaves its figures so far in the JSON
         };
         const ingestRuns = ctx.quick ? 1 : Math.min(runs, size === '250k' ? 1 : 3);
         for (let r = 0; r < ingestRuns; r++) {
@@ -201,6 +206,8 @@ ${baselineDir ? `Before = the checkout ${resolve(baselineDir)} (its own CLI, its
         await each(async (p, s) => {
           s.runs.storageMB = await p.storageMB();
           entry.head = await p.datasetHead();
+          const spectra = /([\d,]+) spectra/.exec(entry.head);
+          if (!Number.isFinite(entry.pixels) && spectra) entry.pixels = Number(spectra[1]!.replace(/,/g, ''));
           await p.setUpJob({ kind: 'bundled', label: 'CoreMetabolome v3' });
         });
         await each(async (p, s) => {
@@ -257,7 +264,7 @@ function sizeSection(e: { label: string; side: number; pixels: number; ibdMB: nu
     const rs = r.nodeCached[w] ?? [];
     return `${sec(median(rs.map((x) => x.processMs)))} s: ${cells(rs.map((x) => x.processMs), sec)}${lo(rs.map((x) => x.load[0]!))}`;
   };
-  const rowsNode = [
+  const rowsNode = e.sides.every((s) => !s.runs.nodeCold) ? [] : [
     line('Node ingest (`imzlens annotate` cold, ingest stage), ibd MB/s', (f, r) => `**${f.node_ingest_mb_s.toFixed(0)}** (${sec(r.nodeCold ? stage(r.nodeCold.stats, 'ingest') : NaN)} s)`),
     line('Node cold (ingest + centroids + score), process wall, 2 workers', (_f, r) => `${sec(r.nodeCold?.processMs ?? NaN)} s${lo(r.nodeCold ? [r.nodeCold.load[0]!] : [])}`),
     line('Node cached, 1 worker, process wall', (_f, r) => nodeCached(r, 1)),
@@ -281,7 +288,7 @@ function sizeSection(e: { label: string; side: number; pixels: number; ibdMB: nu
 |---|${cols.map(() => '---').join('|')}|
 ${[...rowsNode, ...rowsPage].join('\n')}
 
-${e.sides.length === 1 ? `${TABLE_HEAD}\n${summariseRows(e).map(tableRow).join('\n')}\n\n${TABLE_NOTES}` : ''}`;
+${e.sides.length === 1 && e.sides[0]!.runs.nodeCold ? `${TABLE_HEAD}\n${summariseRows(e).map(tableRow).join('\n')}\n\n${TABLE_NOTES}` : ''}`;
 }
 
 function summariseRows(e: { label: string; sides: Side[] }): BenchRow[] {
