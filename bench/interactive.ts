@@ -11,7 +11,7 @@
 // "before | after" columns with the load average after each run; the JSON keeps `baseline` and `current`.
 // --sizes: the same figures at other pixel counts (10k, 40k, 100k, 250k: simulate grids whose tissue has about that
 // many pixels; the real counts are reported). The top-level JSON fields are the 100k dataset's current figures.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import type { BenchContext } from './run.ts';
@@ -114,6 +114,14 @@ export async function run(ctx: BenchContext): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const results: { label: string; side: number; pixels: number; ibdMB: number; head: string; sides: Side[] }[] = [];
   const nodeRows: BenchRow[] = [];
+  // --no-node keeps the CLI rows of the last run that had them, so the charts (bench/chart.ts reads `rows`) keep them
+  const jsonPath = resolve(repo, 'bench/results', ...(ctx.quick ? ['quick'] : []), 'interactive.json');
+  let carried = '';
+  if (noNode && existsSync(jsonPath)) {
+    const prev = JSON.parse(readFileSync(jsonPath, 'utf8')) as { rows?: BenchRow[]; date?: string };
+    nodeRows.push(...(prev.rows ?? []));
+    if (prev.rows?.length) carried = `CLI rows for the charts carried over from the run of ${prev.date ?? 'an earlier date'} (this one ran with --no-node).`;
+  }
   const sections: string[] = [];
 
   const save = (final: boolean) => {
@@ -142,7 +150,7 @@ export async function run(ctx: BenchContext): Promise<void> {
 
 Generated processed datasets: \`imzlens simulate\` N×N grids, 60 ions planted from CoreMetabolome v3, 300 noise peaks per spectrum,
 seed 11; job +H,+Na,+K, 20 decoys, σ 0.000619 (RP 280k), 3 ppm (cold), then ${ctx.quick ? '2.9' : '2.9, 2.8, 2.7'} ppm with centroids cached.
-${baselineDir ? `Before = the checkout ${resolve(baselineDir)} (its own CLI, its own vite build and server, its own Chromium), after = this one; every measure ran on both, alternating before, after, before, after…\n` : ''}Load average (1/5/15 min) at the start ${loadStart.map((x) => x.toFixed(1)).join(' / ')}, at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}; 2 cores shared with other jobs, so times are upper bounds. ${chromiumVersion()}.`;
+${baselineDir ? `Before = the checkout ${resolve(baselineDir)} (its own CLI, its own vite build and server, its own Chromium), after = this one; every measure ran on both, alternating before, after, before, after…\n` : ''}Load average (1/5/15 min) at the start ${loadStart.map((x) => x.toFixed(1)).join(' / ')}, at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}; 2 cores shared with other jobs, so times are upper bounds. ${chromiumVersion()}.${carried ? `\n${carried}` : ''}`;
     ctx.write([head, ...sections, final ? '' : '(running…)'].join('\n\n'));
   };
 
@@ -275,7 +283,7 @@ function sizeSection(e: { label: string; side: number; pixels: number; ibdMB: nu
   const rowsPage = page ? [
     line('page ingest into IndexedDB, ibd MB/s', (f, r) => `**${f.ingest_idb_mb_s.toFixed(1)}**: ${cells(r.ingestMs, (m) => `${sec(m)} s`)}${lo(r.ingestLoad)}`),
     line('page Run → filled table, cold (3 ppm)', (f, r) => `**${f.run_to_table_cold_s.toFixed(2)} s**${lo([r.coldLoad])}; stages ${stageLine(r.coldStages)}`),
-    line(`page Run → filled table, centroids cached (${runs > 1 ? 'median of 3' : '1 run'})`, (f, r) => `**${f.run_to_table_cached_s.toFixed(2)} s**: ${cells(r.warmMs, sec)} s${lo(r.warmLoad)}; score stage ${cells(r.warmStages.map((x) => x.score ?? NaN), sec)} s`),
+    line(`page Run → filled table, centroids cached (median of ${e.sides[0]!.runs.warmMs.length})`, (f, r) => `**${f.run_to_table_cached_s.toFixed(2)} s**: ${cells(r.warmMs, sec)} s${lo(r.warmLoad)}; score stage ${cells(r.warmStages.map((x) => x.score ?? NaN), sec)} s`),
     line('page row click → first ion image paint', (f, r) => `**${f.click_to_paint_ms.toFixed(0)} ms**: ${cells(r.paintMs, (m) => m.toFixed(0))} ms${lo(r.paintLoad)}`),
     line('peak Chromium memory (PSS) ingest / job / paints', (_f, r) => `**${['ingest', 'job', 'paint'].map((p) => (r.peakMB[p] ?? NaN).toFixed(0)).join(' / ')} MB**`),
     line('browser storage after ingest (navigator.storage.estimate)', (_f, r) => `${r.storageMB.toFixed(0)} MB`),
