@@ -4,7 +4,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { browserRoots } from './page-mem.ts';
 import { chromium, type BrowserContext } from '@playwright/test';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,28 +26,33 @@ export function chromiumVersion(): string {
   }
 }
 
-let built: string | null = null;
+/** Builds per checkout (repo → dist): the bench can serve another checkout's app next to this one's (--baseline). */
+const builds = new Map<string, { dir: string; temp: boolean }>();
 
 /**
- * Builds the app once per bench process: into $BENCH_DIST when set (kept afterwards), else into a temp dir.
- * Returns the dist folder; removeBuild() deletes a temp one.
+ * Builds the app of checkout `repo` with that checkout's own vite, once per bench process: into $BENCH_DIST when
+ * set (kept afterwards; another checkout gets $BENCH_DIST-<checkout folder name>), else into a temp dir.
+ * Returns the dist folder; removeBuild() deletes the temp ones.
  */
 export function buildApp(repo: string, log: (s: string) => void): string {
-  if (built) return built;
-  const out = process.env.BENCH_DIST ?? mkdtempSync(join(tmpdir(), 'imzlens-bench-dist-'));
-  log(`building the app into ${out}…`);
+  const have = builds.get(repo);
+  if (have) return have.dir;
+  const first = builds.size === 0;
+  const env = process.env.BENCH_DIST;
+  const out = env ? (first ? env : `${env}-${basename(repo)}`) : mkdtempSync(join(tmpdir(), 'imzlens-bench-dist-'));
+  log(`building the app of ${repo} into ${out}…`);
   execFileSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
-  built = out;
+  builds.set(repo, { dir: out, temp: !env });
   return out;
 }
 
-/** Removes a temp build at the end (a $BENCH_DIST build is left for the next run to overwrite). */
+/** Removes the temp builds at the end (a $BENCH_DIST build is left for the next run to overwrite). */
 export function removeBuild(): void {
-  if (built && !process.env.BENCH_DIST) rmSync(built, { recursive: true, force: true });
-  built = null;
+  for (const b of builds.values()) if (b.temp) rmSync(b.dir, { recursive: true, force: true });
+  builds.clear();
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -60,8 +66,9 @@ function freePort(): Promise<number> {
 
 export interface Server { url: string; stop(): void }
 
-export async function preview(repo: string, dist: string): Promise<Server> {
-  const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
+/** `port`: default $BENCH_PORT, else a free one. */
+export async function preview(repo: string, dist: string, port?: number): Promise<Server> {
+  port ??= process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
   // own process group, so stop() ends npx and the vite child it started (by our pid only)
   const child: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist],
     { cwd: repo, stdio: 'ignore', detached: true });
@@ -85,11 +92,18 @@ export async function preview(repo: string, dist: string): Promise<Server> {
   }
 }
 
-export interface Browser { context: BrowserContext; profile: string; close(): Promise<void> }
+export interface Browser {
+  context: BrowserContext;
+  profile: string;
+  /** The browser's main process (for per-browser memory sampling), when it could be told apart. */
+  pid: number | undefined;
+  close(): Promise<void>;
+}
 
 /** A fresh on-disk profile each time: the first job in it is cold (no cached centroids, no cached jobs). */
 export async function launch(repo: string, baseURL: string): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'imzlens-bench-profile-'));
+  const before = new Set(browserRoots());
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: chromiumArgs(repo),
@@ -99,9 +113,11 @@ export async function launch(repo: string, baseURL: string): Promise<Browser> {
   // tsx (esbuild keepNames) wraps named functions in the bench's page.evaluate callbacks with __name(...),
   // which does not exist in the page; an identity shim keeps those callbacks runnable as written.
   await context.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+  const started = browserRoots().filter((p) => !before.has(p));
   return {
     context,
     profile,
+    pid: started.length === 1 ? started[0] : undefined,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -33,8 +33,16 @@ function pssKB(pid: number): number {
   }
 }
 
-/** PSS in MB of every process under our own children whose name starts with "chrom". */
-export function browserPssMB(): number {
+/** Direct children of this process whose name starts with "chrom" (the browsers Playwright launched). */
+export function browserRoots(): number[] {
+  return [...procTable()].filter(([, v]) => v.ppid === process.pid && v.comm.startsWith('chrom')).map(([pid]) => pid);
+}
+
+/**
+ * PSS in MB of every process under our own children whose name starts with "chrom"; with `root`, of that browser
+ * process and its descendants only (two browsers side by side: bench interactive --baseline).
+ */
+export function browserPssMB(root?: number): number {
   const t = procTable();
   const kids = new Map<number, number[]>();
   for (const [pid, { ppid }] of t) {
@@ -49,7 +57,12 @@ export function browserPssMB(): number {
       walk(c, isBrowser);
     }
   };
-  walk(process.pid, false);
+  if (root !== undefined) {
+    kb += pssKB(root);
+    walk(root, true);
+  } else {
+    walk(process.pid, false);
+  }
   return kb / 1024;
 }
 
@@ -57,6 +70,9 @@ export class MemSampler {
   private peaks = new Map<string, number>();
   private phase = 'start';
   private timer: ReturnType<typeof setInterval> | null = null;
+
+  /** `root`: sample only this browser's process tree (default: every browser this process started). */
+  constructor(private readonly root?: number) {}
 
   start(): void {
     this.timer = setInterval(() => this.sample(), 500);
@@ -67,7 +83,7 @@ export class MemSampler {
     this.phase = name;
   }
   sample(): void {
-    const mb = browserPssMB();
+    const mb = browserPssMB(this.root);
     this.peaks.set(this.phase, Math.max(this.peaks.get(this.phase) ?? 0, mb));
   }
   stop(): void {

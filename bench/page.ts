@@ -56,7 +56,7 @@ export async function ingestOnce(page: Page, name: string, files: string[]): Pro
   return ms;
 }
 
-async function deleteDataset(page: Page, name: string): Promise<void> {
+export async function deleteDataset(page: Page, name: string): Promise<void> {
   page.once('dialog', (d) => void d.accept());
   await page.locator(`[data-testid=library-item][data-name="${name}"] [data-testid=library-delete]`).click();
   await page.locator(`[data-testid=library-item][data-name="${name}"]`).waitFor({ state: 'detached', timeout: 120_000 });
@@ -124,23 +124,31 @@ export async function runJob(page: Page, ppm: number): Promise<JobRun> {
   return r;
 }
 
-interface Paint { ms: number; ion: string; renderer: string }
+export interface Paint { ms: number; ion: string; renderer: string }
 
-/** Click table row i → the main viewer of that ion has rendered (data-rendered ≠ 0 on a fresh viewer). */
-async function paintRow(page: Page, i: number): Promise<Paint> {
+/**
+ * Click table row i → the main viewer shows that ion, drawn. Works whether the page re-creates the viewer for a
+ * new ion (data-rendered starts again at 0) or keeps it and redraws (data-rendered counts up): the viewer of the
+ * clicked ion must be a new element or have drawn again since the click.
+ */
+export async function paintRow(page: Page, i: number): Promise<Paint> {
   return page.evaluate(async (idx) => {
     const wait = (ms: number) => new Promise((res) => setTimeout(res, ms));
     const row = document.querySelectorAll('[data-testid=table-row]')[idx] as HTMLElement | undefined;
     if (!row) return { ms: -1, ion: `no row ${idx}`, renderer: '' };
     const ion = row.dataset.ion ?? '';
+    const viewer = () => document.querySelector('[data-testid=main-image] [data-testid=ion-viewer]');
+    const before = viewer();
+    const drawsBefore = Number(before?.getAttribute('data-rendered') ?? 0);
     const t0 = performance.now();
     row.click();
     for (;;) {
       await wait(5);
-      // selecting a row removes the old viewer in the same update that marks the row; a viewer present
-      // and rendered after that is the new ion's
-      const v = document.querySelector('[data-testid=main-image] [data-testid=ion-viewer]');
-      if (row.classList.contains('sel') && v && v.getAttribute('data-rendered') !== '0') {
+      const wrap = document.querySelector('[data-testid=main-image]') as HTMLElement | null;
+      const v = viewer();
+      const draws = Number(v?.getAttribute('data-rendered') ?? 0);
+      const ionShown = !wrap?.dataset.ion || wrap.dataset.ion.split('|')[0] === ion;
+      if (row.classList.contains('sel') && v && ionShown && draws > 0 && (v !== before || draws > drawsBefore)) {
         return { ms: performance.now() - t0, ion, renderer: v.getAttribute('data-renderer') ?? '' };
       }
       if (performance.now() - t0 > 120_000) return { ms: -1, ion, renderer: '' };
@@ -316,5 +324,101 @@ competed for the CPU during the run when these exceed the core count, so the tim
     await browser.close().catch(() => {});
     server.stop();
     removeBuild();
+  }
+}
+
+/**
+ * One checkout's app, served and open in its own Chromium (fresh profile), for scenarios that alternate measures
+ * between two checkouts (bench interactive --baseline): each step is a method, so the caller interleaves them.
+ */
+export class PageSession {
+  readonly errors: string[] = [];
+  private constructor(
+    readonly label: string,
+    readonly page: Page,
+    readonly mem: MemSampler,
+    private readonly closeAll: () => Promise<void>,
+  ) {}
+
+  /** Builds `repo`'s app with its own vite, serves it (`port`, default a free one) and opens it. */
+  static async open(label: string, repo: string, log: (s: string) => void, port?: number): Promise<PageSession> {
+    const dist = buildApp(repo, log);
+    const server = await preview(repo, dist, port);
+    let browser;
+    try {
+      browser = await launch(repo, server.url);
+    } catch (e) {
+      server.stop();
+      throw e;
+    }
+    if (browser.pid === undefined) log(`${label}: could not tell this Chromium's processes apart; its memory figures include every browser of the bench`);
+    const mem = new MemSampler(browser.pid);
+    mem.start();
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const s = new PageSession(label, page, mem, async () => {
+      mem.stop();
+      await browser.close().catch(() => {});
+      server.stop();
+    });
+    page.on('pageerror', (e) => s.errors.push(e.message));
+    await page.goto('/');
+    return s;
+  }
+
+  ingest(name: string, files: string[]): Promise<number> {
+    this.mem.setPhase('ingest');
+    return ingestOnce(this.page, name, files);
+  }
+
+  deleteDataset(name: string): Promise<void> {
+    return deleteDataset(this.page, name);
+  }
+
+  async storageMB(): Promise<number> {
+    return (await this.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)) / 1e6;
+  }
+
+  async datasetHead(): Promise<string> {
+    return (await this.page.locator('.dshead').textContent())?.replace(/\s+/g, ' ').trim() ?? '';
+  }
+
+  setUpJob(db: PageDb): Promise<void> {
+    return setUpJobForm(this.page, db);
+  }
+
+  /** Run → filled table; refuses a result reopened from the job cache (the figure would be wrong). */
+  async job(ppm: number): Promise<JobRun> {
+    this.mem.setPhase('job');
+    const r = await runJob(this.page, ppm);
+    if (/reopened/i.test(r.message)) throw new Error(`bench page (${this.label}): the ${ppm} ppm job was reopened from the job cache`);
+    return r;
+  }
+
+  /** Stage timers of the newest stored job result (IndexedDB 'imzlens-jobs'), e.g. { score: 5123, … } in ms. */
+  async lastStages(): Promise<Record<string, number>> {
+    return this.page.evaluate(async () => {
+      const db: IDBDatabase = await new Promise((res, rej) => { const q = indexedDB.open('imzlens-jobs'); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
+      try {
+        if (!db.objectStoreNames.contains('results')) return {};
+        const all: { createdAt: string; stats?: { stages?: { stage: string; wallMs: number }[] } }[] = await new Promise((res, rej) => {
+          const q = db.transaction('results').objectStore('results').getAll();
+          q.onsuccess = () => res(q.result);
+          q.onerror = () => rej(q.error);
+        });
+        all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+        return Object.fromEntries((all[0]?.stats?.stages ?? []).map((s) => [s.stage, s.wallMs]));
+      } finally {
+        db.close();
+      }
+    });
+  }
+
+  paint(row: number): Promise<Paint> {
+    this.mem.setPhase('paint');
+    return paintRow(this.page, row);
+  }
+
+  close(): Promise<void> {
+    return this.closeAll();
   }
 }

@@ -34,7 +34,7 @@ const SCENARIOS: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<
 };
 const DEFAULT = ['ingest', 'isotopes', 'typical', 'interactive', 'large', 'first-job'];
 /** Options that take a value (so the value is not read as a scenario name). */
-const VALUED = new Set(['--sample', '--runs']);
+const VALUED = new Set(['--sample', '--runs', '--sizes', '--baseline']);
 
 export function chromiumVersionLine(): string {
   try {

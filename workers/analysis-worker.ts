@@ -25,11 +25,26 @@ export interface IonImagesRequest {
 // Dataset ids are random per ingest and never reused, so cached segments cannot go stale.
 const store = new CachedSegmentStore(new IdbSegmentStore(), 128 * 1024 * 1024);
 
-async function readSegments(meta: DatasetMeta, ids: number[]): Promise<Segment[]> {
-  const out: Segment[] = [];
-  for (const i of ids) out.push(await store.getSegment(meta.id, i));
-  return out;
+/** One IndexedDB request per segment in flight: a warm-up and a click may ask for the same segment at once. */
+const inflight = new Map<string, Promise<Segment>>();
+function getSegment(id: string, i: number): Promise<Segment> {
+  const key = `${id}\u0000${i}`;
+  let p = inflight.get(key);
+  if (!p) {
+    p = store.getSegment(id, i);
+    inflight.set(key, p);
+    const clear = () => { if (inflight.get(key) === p) inflight.delete(key); };
+    p.then(clear, clear);
+  }
+  return p;
 }
+
+async function readSegments(meta: DatasetMeta, ids: number[]): Promise<Segment[]> {
+  return Promise.all(ids.map((i) => getSegment(meta.id, i)));
+}
+
+/** Timings for the 'imzlens-perf' channel (bench/page.ts listens to it). */
+const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('imzlens-perf') : null;
 
 /** Colocalization / segmentation over the principal-peak images of a job's annotations (issue 14 §4, §7). */
 export interface AnnotationSetRequest {
@@ -45,7 +60,7 @@ export interface AnnotationSetRequest {
 }
 
 function segmentReader(req: AnnotationSetRequest): (i: number) => Promise<Segment> {
-  if (!req.segments) return (i) => store.getSegment(req.meta.id, i);
+  if (!req.segments) return (i) => getSegment(req.meta.id, i);
   const byIndex = new Map(req.segments.map((s) => [s.index, s.segment]));
   return async (i) => byIndex.get(i) ?? Promise.reject(new Error(`segment ${i} was not sent with the request`));
 }
@@ -85,9 +100,19 @@ const api = {
   },
 
   async ionImages(req: IonImagesRequest): Promise<Float32Array[]> {
+    const t0 = performance.now();
     const segments = req.segments ?? (await readSegments(req.meta, segmentsForWindows(req.meta.segments, req.mzs, req.ppm)));
+    const t1 = performance.now();
     const images = ionImagesOf(segments, { width: req.meta.width, height: req.meta.height, mask: req.mask }, req.mzs, req.ppm);
+    channel?.postMessage({ worker: 'analysis', task: 'ionImages', readMs: t1 - t0, ms: performance.now() - t0, segments: segments.length });
     return Comlink.transfer(images, images.map((img) => img.buffer));
+  },
+  /**
+   * Reads the segments these windows need into the cache, computing nothing: the viewer asks for the rows next to
+   * the selected one, so the next click (arrow keys, the next row) finds its segments in memory (issue 13).
+   */
+  async warm(meta: DatasetMeta, mzs: number[], ppm: number): Promise<void> {
+    await readSegments(meta, segmentsForWindows(meta.segments, mzs, ppm));
   },
 };
 

@@ -49,7 +49,8 @@ export function stage(s: AnnotateStats, name: string): number {
 }
 
 /** One `imzlens annotate` run; the score stage is always recomputed (--no-score-cache). */
-export function annotate(job: AnnotateJob, o: { workers: number; cacheDir: string; outDir: string }): AnnotateRun {
+/** `o.cli`: another checkout's bin/imzlens.mjs (bench interactive --baseline); default this one's. */
+export function annotate(job: AnnotateJob, o: { workers: number; cacheDir: string; outDir: string; cli?: string }): AnnotateRun {
   rmSync(o.outDir, { recursive: true, force: true });
   const common = ['--workers', String(o.workers), '--no-output', '--no-score-cache', '--quiet'];
   const args = job.kind === 'flags'
@@ -58,7 +59,7 @@ export function annotate(job: AnnotateJob, o: { workers: number; cacheDir: strin
     : ['annotate', job.dsConfig, job.dbConfig, o.outDir, ...common];
   const t0 = performance.now();
   try {
-    execFileSync('node', [cli, ...args], {
+    execFileSync('node', [o.cli ?? cli, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, IMZLENS_CACHE_DIR: o.cacheDir },
       maxBuffer: 64 << 20,

@@ -61,3 +61,12 @@ export async function ionImages(meta: DatasetMeta, mzs: readonly number[], ppm: 
   const w = analysisWorker();
   return Promise.race([w.remote.ionImages({ meta, mask, mzs: [...mzs], ppm, segments }), w.crashed]);
 }
+
+/**
+ * Background read of the segments that the images of these m/z values need (local datasets only; a cloud
+ * dataset's segments come from S3 per request). Failures are ignored: the real request reports them.
+ */
+export async function warmIonImages(meta: DatasetMeta, mzs: readonly number[], ppm: number): Promise<void> {
+  if (!mzs.length || (await isCloudDataset(meta))) return;
+  await analysisWorker().remote.warm(meta, [...mzs], ppm).catch(() => {});
+}

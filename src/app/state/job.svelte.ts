@@ -141,7 +141,11 @@ export class JobState {
     this.running = { datasetId: m.id, params, startedAt: performance.now() };
     const ctrl = (this.ctrl = new AbortController());
     try {
-      const { key, result: r, cached, stored } = await runJob({ meta: m, dbs, params, onProgress: (p) => this.trackProgress(p), signal: ctrl.signal, cloud: place.cloud, placeChosen: place.placeChosen });
+      // Progress comes through its own message channel (a Comlink proxy), so the last stage's report can arrive
+      // after the result; taken then, it added an unfinished stage that showed a finished job as "Job stopped".
+      let returned = false;
+      const { key, result: r, cached, stored } = await runJob({ meta: m, dbs, params, onProgress: (p) => { if (!returned) this.trackProgress(p); }, signal: ctrl.signal, cloud: place.cloud, placeChosen: place.placeChosen });
+      returned = true;
       const t = performance.now();
       for (const s of this.stages) if (s.finishedAt == null) s.finishedAt = t;
       // The table first, then the wait for IndexedDB (the job stays busy until its result is stored).

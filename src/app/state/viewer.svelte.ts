@@ -7,8 +7,9 @@ import { CHANNEL_COLORS, MAX_CHANNELS } from '../../core/view/overlay.ts';
 import { defaultRange } from '../../core/view/scale.ts';
 import { DEFAULT_PPM } from '../../core/view/presets.ts';
 import type { AnnotationRow } from '../../core/job/result.ts';
+import type { DatasetMeta } from '../../core/types.ts';
 import { imagesFingerprint } from '../services/bundles.ts';
-import { datasetMask, ionImages, ticImage } from '../services/images.ts';
+import { datasetMask, ionImages, ticImage, warmIonImages } from '../services/images.ts';
 import { renderInput, type OverlayChannel } from '../viewer/display.ts';
 import type { RenderInput } from '../viewer/renderer.ts';
 import type { AppState } from './app.svelte.ts';
@@ -174,8 +175,17 @@ export class ViewerState {
         this.images = imgs;
         this.imagesFor = id;
         this.iso = 0;
+        this.warmNeighbours(m, ppm);
       }).catch((e: Error) => (this.error = `Ion image: ${e.message}`));
     });
+  }
+
+  /** The next two rows and the previous one in the table: their segments are read ahead (issue 13, click → paint). */
+  private warmNeighbours(m: DatasetMeta, ppm: number): void {
+    const { filtered, selectedIndex: i } = this.app.job;
+    if (i < 0) return;
+    const near = [filtered[i + 1], filtered[i + 2], filtered[i - 1]].filter((r): r is AnnotationRow => !!r);
+    void warmIonImages(m, near.flatMap((r) => r.centroidMzs.filter((mz) => mz > 0)), ppm);
   }
 
   isoLabel(i: number, row: AnnotationRow): string {

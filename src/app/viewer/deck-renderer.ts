@@ -1,7 +1,7 @@
 // WebGL2 ion image renderer on deck.gl 9: the float image is an r32float texture; the colour is applied
 // in the fragment shader (DECKGL_FILTER_COLOR) through a 256×1 LUT texture, so changing the intensity
 // range or colormap never touches the pixels on the CPU (ecosystem.md §3.1).
-import { Deck, LayerExtension, OrthographicView, type Layer, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
+import { Deck, LayerExtension, OrthographicView, type DeckProps, type Layer, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
 import type { Device, Texture } from '@luma.gl/core';
 import type { HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
@@ -109,6 +109,13 @@ class IonColormapExtension extends LayerExtension {
   }
 }
 
+/**
+ * The WebGL context of the last destroyed viewer, kept for the next one. The page mounts a new viewer for every
+ * selected row, and creating a Deck (a WebGL2 context, shaders) took ~100–200 ms of each row click under
+ * SwiftShader (issue 13). Only a renderer that has drawn and whose context is not lost is kept; one spare at most.
+ */
+let parked: { canvas: HTMLCanvasElement; deck: Deck<OrthographicView>; device: Device; retired: Texture[] } | null = null;
+
 export class DeckRenderer implements IonRenderer {
   readonly kind = 'webgl' as const;
   private deck: Deck<OrthographicView>;
@@ -138,35 +145,58 @@ export class DeckRenderer implements IonRenderer {
   /** Shows the canvas anyway if its size has not settled soon after the first drawn frame (see reveal). */
   private revealTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
+  /** A frame has been drawn and shown (only such a renderer's context is parked for reuse). */
+  private drewOnce = false;
+  private resizeFrame = 0;
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
     // in (fitted to the container, drawn into the small canvas) before it jumped to fit. Our canvas has the
     // container's size from the start, and stays hidden until a frame has been drawn at that size.
-    const canvas = (this.canvas = document.createElement('canvas'));
+    const spare = parked;
+    parked = null;
+    const canvas = (this.canvas = spare?.canvas ?? document.createElement('canvas'));
     canvas.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;visibility:hidden';
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.max(1, Math.round(parent.clientWidth * dpr));
     canvas.height = Math.max(1, Math.round(parent.clientHeight * dpr));
     parent.appendChild(canvas);
-    this.deck = new Deck<OrthographicView>({
-      canvas,
-      width: '100%',
-      height: '100%',
-      views: new OrthographicView({ id: 'ion', flipY: true }),
-      viewState: this.viewState,
-      controller: { doubleClickZoom: true, scrollZoom: { smooth: false, speed: 0.01 } },
-      // keep the last frame readable for PNG snapshots/tests
-      deviceProps: { webgl: { preserveDrawingBuffer: true } },
+    if (spare) {
+      // the spare's textures go once this renderer has drawn its first frame (see `retired`)
+      this.deck = spare.deck;
+      this.device = spare.device;
+      this.retired = spare.retired;
+      this.deck.setProps({ viewState: this.viewState, ...this.handlers() });
+    } else {
+      this.deck = new Deck<OrthographicView>({
+        canvas,
+        width: '100%',
+        height: '100%',
+        views: new OrthographicView({ id: 'ion', flipY: true }),
+        viewState: this.viewState,
+        controller: { doubleClickZoom: true, scrollZoom: { smooth: false, speed: 0.01 } },
+        // keep the last frame readable for PNG snapshots/tests
+        deviceProps: { webgl: { preserveDrawingBuffer: true } },
+        onDeviceInitialized: (device) => {
+          this.device = device;
+          if (this.input) this.update(this.input);
+        },
+        getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair'),
+        ...this.handlers(),
+      });
+    }
+    this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
+    this.ro.observe(parent);
+  }
+
+  /** The Deck callbacks of this renderer (set again when a parked Deck is adopted). */
+  private handlers(): Partial<DeckProps<OrthographicView>> {
+    return {
       onViewStateChange: ({ viewState, interactionState }) => {
         if (interactionState.isDragging || interactionState.isZooming || interactionState.isPanning) this.autoFit = false;
         this.viewState = viewState as OrthographicViewState;
         this.deck.setProps({ viewState: this.viewState });
         this.markView();
-      },
-      onDeviceInitialized: (device) => {
-        this.device = device;
-        if (this.input) this.update(this.input);
       },
       onHover: (info: PickingInfo) => {
         if (!info.coordinate) return this.onHover(null);
@@ -184,10 +214,7 @@ export class DeckRenderer implements IonRenderer {
           w.forEach((f) => f());
         }
       },
-      getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair'),
-    });
-    this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
-    this.ro.observe(parent);
+    };
   }
 
   private reveal() {
@@ -199,7 +226,14 @@ export class DeckRenderer implements IonRenderer {
     const sized = Math.abs(c.clientWidth - pw) <= 1 && Math.abs(c.clientHeight - ph) <= 1
       && c.width > 0 && c.height > 0 && Math.abs(c.width / c.height - c.clientWidth / Math.max(1, c.clientHeight)) < 0.02;
     if (!sized) {
-      this.deck.redraw('resize');
+      // next frame, not now: redraw() draws synchronously and calls onAfterRender → reveal again, which recursed
+      // until the stack overflowed while an adopted canvas (see `parked`) waited for its new size
+      if (!this.resizeFrame) {
+        this.resizeFrame = requestAnimationFrame(() => {
+          this.resizeFrame = 0;
+          if (!this.destroyed) this.deck.redraw('resize');
+        });
+      }
       // A hidden image is worse than one frame at a stale size: if the size has not settled within 400 ms (layout
       // still moving, or no further frame scheduled), show the canvas, refit and draw again.
       this.revealTimer ??= setTimeout(() => {
@@ -223,6 +257,7 @@ export class DeckRenderer implements IonRenderer {
     if (this.revealTimer) clearTimeout(this.revealTimer);
     this.revealTimer = null;
     this.shown = true;
+    this.drewOnce = true;
     this.canvas.style.visibility = '';
   }
 
@@ -311,12 +346,21 @@ export class DeckRenderer implements IonRenderer {
   destroy(): void {
     this.destroyed = true;
     if (this.revealTimer) clearTimeout(this.revealTimer);
+    if (this.resizeFrame) cancelAnimationFrame(this.resizeFrame);
     this.ro.disconnect();
-    this.deck.finalize();
+    this.waiters = [];
     this.canvas.remove();
-    this.image?.destroy();
-    this.lut?.destroy();
-    this.retired.forEach((t) => t.destroy());
+    const textures = [...this.retired, ...(this.image ? [this.image] : []), ...(this.lut ? [this.lut] : [])];
     this.retired = [];
+    if (!parked && this.drewOnce && this.device && !this.device.isLost) {
+      // keep the context for the next viewer; its textures may still be bound by a queued draw, so the next
+      // renderer destroys them after its own first frame
+      const noop = () => {};
+      this.deck.setProps({ layers: [], onHover: noop, onAfterRender: noop, onViewStateChange: noop });
+      parked = { canvas: this.canvas, deck: this.deck, device: this.device, retired: textures };
+      return;
+    }
+    this.deck.finalize();
+    textures.forEach((t) => t.destroy());
   }
 }

@@ -43,16 +43,23 @@ export interface IonRenderer {
 
 export type HoverHandler = (e: HoverEvent | null) => void;
 
+let webgl2: boolean | undefined;
+
+/**
+ * Probed once per page: creating a WebGL2 context is expensive (~100 ms under SwiftShader) and the viewer asked on
+ * every mount, i.e. on every row click.
+ */
 export function webgl2Available(): boolean {
+  if (webgl2 !== undefined) return webgl2;
   try {
     const c = document.createElement('canvas');
     const gl = c.getContext('webgl2');
-    const ok = !!gl;
+    webgl2 = !!gl;
     gl?.getExtension('WEBGL_lose_context')?.loseContext();
-    return ok;
   } catch {
-    return false;
+    webgl2 = false;
   }
+  return webgl2;
 }
 
 /** Canvas2D is used when WebGL2 is missing or `?renderer=canvas` forces it (for tests). */

@@ -1,15 +1,30 @@
 // Executor over Web Workers (comlink), one module worker per core by default. Each worker runs the same
 // registered task functions as the Node pool and Lambda, reading segments from IndexedDB itself, so only
-// task descriptions go in and results (buffers transferred) come out.
+// task descriptions go in and results (buffers transferred) come out. Inputs are handed out with data affinity
+// (core/job/affinity.ts: each worker a contiguous run of the m/z-ordered tasks) and each call names the worker's
+// likely next input, so the worker can read its segments while it computes the current one.
 // Cancel terminates the workers (a running task cannot be interrupted otherwise); the next map respawns them.
 // A worker that crashes (uncaught error, failed load) fails the job with its message.
-import { runInLanes } from '../../core/job/lanes.ts';
+import { runWithAffinity } from '../../core/job/affinity.ts';
 import * as Comlink from 'comlink';
 import { CancelledError, type Executor, type MapOptions } from '../../core/job/executor.ts';
 
 /** What workers/task-worker.ts exposes. */
 export interface TaskWorkerApi {
-  run(task: string, input: unknown): Promise<unknown>;
+  /** `next`: which segments this worker's probably next input reads (a prefetch hint; may be ignored). */
+  run(task: string, input: unknown, next?: PrefetchHint): Promise<unknown>;
+}
+
+/** The part of a task input that names the dataset segments it reads (score tasks have it). */
+export interface PrefetchHint {
+  datasetId: string;
+  segments: number[];
+}
+
+/** Only the segment list crosses to the worker, not the whole next input (its mask, centroids…). */
+export function prefetchHint(input: unknown): PrefetchHint | undefined {
+  const o = input as Partial<PrefetchHint> | null | undefined;
+  return o && typeof o.datasetId === 'string' && Array.isArray(o.segments) ? { datasetId: o.datasetId, segments: [...o.segments] } : undefined;
 }
 
 interface Slot {
@@ -61,10 +76,10 @@ export class WorkerPool implements Executor {
     return slot;
   }
 
-  private runOn(slot: Slot, task: string, input: unknown): Promise<unknown> {
+  private runOn(slot: Slot, task: string, input: unknown, next: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
       slot.fail = reject;
-      slot.remote.run(task, input).then(
+      slot.remote.run(task, input, prefetchHint(next)).then(
         (v) => { slot.fail = null; resolve(v); },
         (e: unknown) => { slot.fail = null; reject(e instanceof Error ? e : new Error(String(e))); },
       );
@@ -77,7 +92,7 @@ export class WorkerPool implements Executor {
     if (inputs.length === 0) return [];
     const n = Math.min(this.concurrency, inputs.length);
     while (this.slots.length < n) this.spawn();
-    const { results: out, failed } = await runInLanes(this.slots.slice(0, n), inputs, (slot, input) => this.runOn(slot, task, input) as Promise<O>, {
+    const { results: out, failed } = await runWithAffinity(this.slots.slice(0, n), inputs, (slot, input, next) => this.runOn(slot, task, input, next) as Promise<O>, {
       signal,
       onProgress,
       onAbort: () => this.terminateAll(new CancelledError()),
