@@ -6,7 +6,10 @@
 import * as Comlink from 'comlink';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
+import { SpectrumIndex } from '../src/platform/browser/spectrum-index.ts';
+import type { Spectrum } from '../src/core/analysis/spectrum.ts';
 import type { DatasetMeta, Segment } from '../src/core/types.ts';
+import type { IndexProgress, PixelSpectrumReply } from '../src/platform/browser/spectrum-index.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 
 export interface IonImagesRequest {
@@ -20,7 +23,10 @@ export interface IonImagesRequest {
 }
 
 // Dataset ids are random per ingest and never reused, so cached segments cannot go stale.
-const store = new CachedSegmentStore(new IdbSegmentStore(), 128 * 1024 * 1024);
+const idb = new IdbSegmentStore();
+const store = new CachedSegmentStore(idb, 128 * 1024 * 1024);
+// the spectrum browser's pixel-major copy and mean spectrum (built once per dataset, kept in IndexedDB)
+const spectra = new SpectrumIndex(idb);
 
 async function readSegments(meta: DatasetMeta, ids: number[]): Promise<Segment[]> {
   const out: Segment[] = [];
@@ -34,7 +40,18 @@ const api = {
     const images = ionImagesOf(segments, { width: req.meta.width, height: req.meta.height, mask: req.mask }, req.mzs, req.ppm);
     return Comlink.transfer(images, images.map((img) => img.buffer));
   },
+  /** One pixel's peaks (row-major pixel index of the bounding box); builds the spectrum index first if needed. */
+  async pixelSpectrum(meta: DatasetMeta, pixel: number, onProgress?: (p: IndexProgress) => void): Promise<PixelSpectrumReply> {
+    const r = await spectra.pixelSpectrum(meta, pixel, onProgress);
+    return Comlink.transfer(r, [r.mz.buffer, r.intensity.buffer]);
+  },
+  /** The dataset's mean spectrum (see core/analysis/spectrum.ts MeanSpectrumBuilder); built with the index. */
+  async meanSpectrum(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<Spectrum> {
+    const r = await spectra.meanSpectrum(meta, onProgress);
+    return Comlink.transfer(r, [r.mz.buffer, r.intensity.buffer]);
+  },
 };
 
 export type AnalysisWorkerApi = typeof api;
+export type { IndexProgress, PixelSpectrumReply };
 Comlink.expose(api);

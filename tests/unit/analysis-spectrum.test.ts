@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MeanSpectrumBuilder, annotationWindows, decimate, decodePiece, decodeSpectrum, encodeSpectrum, matchAnnotatedPeaks, maxIn,
-  mzQueryProblem, pixelSpectrumFromSegments, spectrumFromPieces, transposeSegments,
+  mzQueryProblem, niceTicks, pixelSpectrumFromSegments, spectrumFromPieces, transposeSegments,
 } from '../../src/core/analysis/spectrum.ts';
 import type { Segment } from '../../src/core/types.ts';
 
@@ -133,5 +133,14 @@ describe('any m/z query', () => {
     expect(mzQueryProblem(500, 0, range)).toMatch(/above 0/);
     expect(mzQueryProblem(500, -2, range)).toMatch(/above 0/);
     expect(mzQueryProblem(Number.NaN, 3, range)).toMatch(/Enter an m\/z/);
+  });
+});
+
+describe('niceTicks', () => {
+  it('round steps of 1, 2 or 5 × 10^k inside the range', () => {
+    expect(niceTicks(0, 10, 5)).toEqual([0, 2, 4, 6, 8, 10]);
+    // 0.5 / 4 = 0.125 → step 0.2
+    expect(niceTicks(101.3, 101.8, 4)).toEqual([101.4, 101.6, 101.8]);
+    expect(niceTicks(5, 5, 4)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { Deck, LayerExtension, OrthographicView, type Layer, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
 import type { Device, Texture } from '@luma.gl/core';
-import type { HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
+import type { ClickHandler, HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
 
 // luma.gl parses the uniform block: one field per line.
 const ionModule = {
@@ -79,7 +79,7 @@ export class DeckRenderer implements IonRenderer {
   private revealTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
 
-  constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
+  constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
     // in (fitted to the container, drawn into the small canvas) before it jumped to fit. Our canvas has the
     // container's size from the start, and stays hidden until a frame has been drawn at that size.
@@ -111,6 +111,10 @@ export class DeckRenderer implements IonRenderer {
       onHover: (info: PickingInfo) => {
         if (!info.coordinate) return this.onHover(null);
         this.onHover({ x: info.coordinate[0], y: info.coordinate[1] });
+      },
+      // deck.gl reports taps only (not the end of a pan)
+      onClick: (info: PickingInfo) => {
+        if (info.coordinate && this.onClick) this.onClick({ x: info.coordinate[0], y: info.coordinate[1] });
       },
       onAfterRender: () => {
         if (this.drawnGeneration === this.generation && this.image) {

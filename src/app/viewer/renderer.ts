@@ -33,6 +33,8 @@ export interface IonRenderer {
 }
 
 export type HoverHandler = (e: HoverEvent | null) => void;
+/** A click (not a drag) on the image, in world coordinates like HoverEvent. */
+export type ClickHandler = (e: HoverEvent) => void;
 
 export function webgl2Available(): boolean {
   try {

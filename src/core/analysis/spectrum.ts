@@ -317,3 +317,15 @@ export function mzQueryProblem(mz: number, ppm: number, range: { mzMin: number; 
   }
   return null;
 }
+
+/** About `n` round tick values (1, 2 or 5 × 10^k apart) inside [lo, hi]. */
+export function niceTicks(lo: number, hi: number, n: number): number[] {
+  const span = hi - lo;
+  if (!(span > 0) || !(n > 0)) return [];
+  const raw = span / n;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw) ?? 10 * p;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toFixed(12)));
+  return out;
+}
