@@ -32,10 +32,14 @@ export interface IndexProgress {
   total: number;
 }
 
+/** What building the index cost: wall time, of which reading every segment and writing the pieces; bytes written. */
+export interface BuildStats { ms: number; readMs: number; writeMs: number; bytes: number; flushes: number }
+
 export interface PixelSpectrumReply extends Spectrum {
-  /** Time to read and assemble the spectrum from the index (ms), and to build the index when this call did. */
+  /** Time to read and assemble the spectrum from the index (ms). */
   readMs: number;
-  buildMs: number;
+  /** The build, when this call waited for it (else null). */
+  build: BuildStats | null;
 }
 
 const pieceKey = (flush: number, block: number) => `${MANIFEST_KEY}/${flush}/${block}`;
@@ -43,7 +47,7 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export class SpectrumIndex {
-  private readonly building = new Map<string, Promise<{ manifest: Manifest; buildMs: number }>>();
+  private readonly building = new Map<string, Promise<{ manifest: Manifest; build: BuildStats | null }>>();
   /** The last block read (neighbouring clicks mostly land in it): a few MB at most. */
   private lastBlock: { key: string; pieces: PixelPiece[] } | null = null;
   private mean: { id: string; s: Spectrum } | null = null;
@@ -64,15 +68,13 @@ export class SpectrumIndex {
   }
 
   /** The index of the dataset, built now if it has none (concurrent callers share one build). */
-  ensure(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<{ manifest: Manifest; buildMs: number }> {
+  ensure(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<{ manifest: Manifest; build: BuildStats | null }> {
     let p = this.building.get(meta.id);
     if (!p) {
       p = (async () => {
         const m = await this.manifestOf(meta);
-        if (m && (await this.store.getBlob(meta.id, MEAN_KEY))) return { manifest: m, buildMs: 0 };
-        const t0 = performance.now();
-        const manifest = await this.build(meta, onProgress);
-        return { manifest, buildMs: performance.now() - t0 };
+        if (m && (await this.store.getBlob(meta.id, MEAN_KEY))) return { manifest: m, build: null };
+        return this.build(meta, onProgress);
       })();
       this.building.set(meta.id, p);
       p.catch(() => this.building.delete(meta.id));
@@ -80,7 +82,9 @@ export class SpectrumIndex {
     return p;
   }
 
-  private async build(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<Manifest> {
+  private async build(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<{ manifest: Manifest; build: BuildStats }> {
+    const t0 = performance.now();
+    const stats: BuildStats = { ms: 0, readMs: 0, writeMs: 0, bytes: 0, flushes: 0 };
     const nPixels = meta.width * meta.height;
     const manifest: Manifest = { v: 1, blockPixels: PIXEL_BLOCK, nPixels, flushes: [] };
     const positive = meta.segments.find((s) => s.nPeaks > 0 && s.mzMin > 0)?.mzMin ?? 1;
@@ -93,13 +97,18 @@ export class SpectrumIndex {
       const pieces = transposeSegments(buffered, nPixels, PIXEL_BLOCK);
       buffered = [];
       bufferedPeaks = 0;
+      const tw = performance.now();
       await this.store.putDerivedBlobs(meta.id, pieces.map(({ block, piece }) => [pieceKey(f, block), piece.bytes]));
+      stats.writeMs += performance.now() - tw;
+      for (const p of pieces) stats.bytes += p.piece.bytes.byteLength;
       manifest.flushes.push(pieces.map((p) => p.block));
     };
     const segs = meta.segments;
     for (let k = 0; k < segs.length; k++) {
       if (segs[k].nPeaks > 0) {
+        const tr = performance.now();
         const s = await this.store.getSegment(meta.id, segs[k].index);
+        stats.readMs += performance.now() - tr;
         mean.add(s);
         buffered.push(s);
         bufferedPeaks += s.mz.length;
@@ -112,13 +121,15 @@ export class SpectrumIndex {
     this.mean = { id: meta.id, s: m };
     // the manifest last: its presence means the pieces are all there
     await this.store.putDerivedBlobs(meta.id, [[MEAN_KEY, encodeSpectrum(m)], [MANIFEST_KEY, enc.encode(JSON.stringify(manifest))]]);
-    return manifest;
+    stats.flushes = manifest.flushes.length;
+    stats.ms = performance.now() - t0;
+    return { manifest, build: stats };
   }
 
   async pixelSpectrum(meta: DatasetMeta, pixel: number, onProgress?: (p: IndexProgress) => void): Promise<PixelSpectrumReply> {
     if (!(Number.isInteger(pixel) && pixel >= 0 && pixel < meta.width * meta.height)) throw new Error(`pixel ${pixel} is outside the ${meta.width}×${meta.height} image`);
-    const { manifest, buildMs: built } = await this.ensure(meta, onProgress);
-    const buildMs = this.reported.has(meta.id) ? 0 : built;
+    const { manifest, build: built } = await this.ensure(meta, onProgress);
+    const build = this.reported.has(meta.id) ? null : built;
     this.reported.add(meta.id);
     const t0 = performance.now();
     const block = Math.floor(pixel / manifest.blockPixels);
@@ -138,7 +149,7 @@ export class SpectrumIndex {
       this.lastBlock = { key, pieces };
     }
     const s = spectrumFromPieces(pieces, pixel);
-    return { mz: s.mz, intensity: s.intensity, readMs: performance.now() - t0, buildMs };
+    return { mz: s.mz, intensity: s.intensity, readMs: performance.now() - t0, build };
   }
 
   async meanSpectrum(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<Spectrum> {

@@ -8,8 +8,8 @@ import { meanSpectrum, mzImage, pixelSpectrum, type IndexProgress } from '../../
 import type { AppState } from '../../state/app.svelte.ts';
 import { rowId } from '../../state/job.svelte.ts';
 
-/** A marked peak of the plot: an annotation whose isotope window holds it (key = the annotation's row id). */
-export interface Mark { mz: number; intensity: number; label: string; title: string; key: string }
+/** A marked peak of the plot: an annotation whose isotope window holds it (`row` = the annotation's row id). */
+export interface Mark { mz: number; intensity: number; label: string; title: string; row: string }
 
 export class SpectrumState {
   open = $state(false);
@@ -52,7 +52,10 @@ export class SpectrumState {
       if (seq !== this.seq) return;
       const ms = performance.now() - t0;
       this.pixel = { datasetId: meta.id, col, row, spectrum: { mz: r.mz, intensity: r.intensity }, ms };
-      this.status = r.buildMs > 0 ? `Index built in ${(r.buildMs / 1000).toFixed(1)} s; spectrum read in ${r.readMs.toFixed(0)} ms.` : '';
+      const b = r.build;
+      this.status = b
+        ? `Spectrum index built in ${(b.ms / 1000).toFixed(1)} s (reading every segment ${(b.readMs / 1000).toFixed(1)} s, writing ${(b.bytes / 2 ** 20).toFixed(0)} MB ${(b.writeMs / 1000).toFixed(1)} s); this pixel read in ${r.readMs.toFixed(0)} ms.`
+        : '';
     } catch (e) {
       if (seq !== this.seq) return;
       this.status = '';
@@ -110,7 +113,7 @@ export class SpectrumState {
       const line = `${name} (${r.database}, FDR ${Math.round(r.fdr * 100)} %): theoretical m/z ${w.mz.toFixed(4)} ± ${ppm} ppm`;
       const m = byPeak.get(peak);
       if (m) { m.label += ', …'; m.title += `\n${line}`; continue; }
-      byPeak.set(peak, { mz: s.mz[peak], intensity: s.intensity[peak], label: name, title: `peak m/z ${s.mz[peak].toFixed(4)}\n${line}`, key: rowId(r) });
+      byPeak.set(peak, { mz: s.mz[peak], intensity: s.intensity[peak], label: name, title: `peak m/z ${s.mz[peak].toFixed(4)}\n${line}`, row: rowId(r) });
     }
     // "…" once, however many more annotations share the peak
     for (const m of byPeak.values()) m.label = m.label.replace(/(, …)+$/, ', …');
