@@ -46,8 +46,8 @@ function watchConsole(page: Page): string[] {
   return msgs;
 }
 
-/** Moves to image pixel (col,row) of the main viewer (checked by its hover readout) and clicks it. */
-async function clickPixel(page: Page, wrap: string, col: number, row: number, fileX: number, fileY: number) {
+/** Moves to image pixel (col,row) of the main viewer (checked by its hover readout unless off-sample) and clicks it. */
+async function clickPixel(page: Page, wrap: string, col: number, row: number, fileX: number, fileY: number, onSample = true) {
   const viewer = page.locator(`${wrap} [data-testid=ion-viewer]`);
   const stage = viewer.locator('.stage');
   const view = (await stage.getAttribute('data-view'))!; // "<w>x<h>@<scale>"
@@ -57,8 +57,10 @@ async function clickPixel(page: Page, wrap: string, col: number, row: number, fi
   const x = box.x + 1 + (inner.w - w * s) / 2 + (col + 0.5) * s;
   const y = box.y + 1 + (inner.h - h * s) / 2 + (row + 0.5) * s;
   await page.mouse.move(x, y);
-  await expect(viewer.getByTestId('hover-readout')).toHaveAttribute('data-x', String(fileX));
-  await expect(viewer.getByTestId('hover-readout')).toHaveAttribute('data-y', String(fileY));
+  if (onSample) {
+    await expect(viewer.getByTestId('hover-readout')).toHaveAttribute('data-x', String(fileX));
+    await expect(viewer.getByTestId('hover-readout')).toHaveAttribute('data-y', String(fileY));
+  }
   await page.mouse.click(x, y);
 }
 
@@ -182,6 +184,17 @@ test('spectrum browser: pixel spectrum equals the imzML, marks select annotation
   await page.getByTestId('mz-back').click();
   await expect(page.getByTestId('mz-image')).toHaveCount(0);
   await expect(page.getByTestId('main-image')).toBeVisible();
+
+  // an off-sample pixel: a message, no plot of another pixel
+  let off: [number, number] | null = null;
+  const w = Math.max(...[...ex.pixels.keys()].map((k) => Number(k.split(',')[0]))) - ex.minX + 1;
+  const h = Math.max(...[...ex.pixels.keys()].map((k) => Number(k.split(',')[1]))) - ex.minY + 1;
+  for (let r = 0; r < h && !off; r++) for (let c = 0; c < w && !off; c++) if (!ex.pixels.has(`${c + ex.minX},${r + ex.minY}`)) off = [c, r];
+  if (off) {
+    await clickPixel(page, '[data-testid=main-image]', off[0], off[1], off[0] + ex.minX, off[1] + ex.minY, false);
+    await expect(page.getByTestId('spectrum-error')).toHaveText(`Pixel x ${off[0] + ex.minX}, y ${off[1] + ex.minY} has no spectrum (outside the sampled area).`);
+    await expect(page.getByTestId('pixel-spectrum')).toHaveCount(0);
+  }
 
   // after a reload the index is read back (no rebuild) and gives the same spectrum
   await page.reload();

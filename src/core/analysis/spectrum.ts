@@ -36,7 +36,7 @@ export function pixelSpectrumFromSegments(segments: readonly Segment[], pixel: n
 // ---- pixel-major pieces -------------------------------------------------------------------------------------------
 
 /** Pixels per block of the pixel-major copy (row-major pixel index / BLOCK = block number). */
-export const PIXEL_BLOCK = 2048;
+export const PIXEL_BLOCK = 512;
 const PIECE_MAGIC = 0x31585053; // "SPX1"
 const HEADER_BYTES = 16;
 

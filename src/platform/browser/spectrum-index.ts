@@ -15,7 +15,7 @@ import type { IdbSegmentStore } from './idb-store.ts';
 
 export const MANIFEST_KEY = 'pixel-spectra-v1';
 export const MEAN_KEY = 'mean-spectrum-v1';
-/** Peaks regrouped per flush: 4 M peaks ≈ 64 MB of buffered segments + 48 MB of pieces. */
+/** Peaks regrouped per flush: 4 M peaks ≈ 64 MB of buffered segments + 48 MB of pieces (one transaction). */
 const FLUSH_PEAKS = 4_000_000;
 
 interface Manifest {
@@ -97,6 +97,11 @@ export class SpectrumIndex {
       const pieces = transposeSegments(buffered, nPixels, PIXEL_BLOCK);
       buffered = [];
       bufferedPeaks = 0;
+      // the dataset deleted meanwhile (another tab, or the library): remove what was written, leave no orphans
+      if (!(await this.store.getMeta(meta.id))) {
+        await this.store.delete(meta.id);
+        throw new Error(`dataset ${meta.name} was deleted while its spectrum index was being built`);
+      }
       const tw = performance.now();
       await this.store.putDerivedBlobs(meta.id, pieces.map(({ block, piece }) => [pieceKey(f, block), piece.bytes]));
       stats.writeMs += performance.now() - tw;
