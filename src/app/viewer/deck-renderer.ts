@@ -78,6 +78,7 @@ export class DeckRenderer implements IonRenderer {
   /** Shows the canvas anyway if its size has not settled soon after the first drawn frame (see reveal). */
   private revealTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
+  private unlisten: () => void = () => {};
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
@@ -112,10 +113,6 @@ export class DeckRenderer implements IonRenderer {
         if (!info.coordinate) return this.onHover(null);
         this.onHover({ x: info.coordinate[0], y: info.coordinate[1] });
       },
-      // deck.gl reports taps only (not the end of a pan)
-      onClick: (info: PickingInfo) => {
-        if (info.coordinate && this.onClick) this.onClick({ x: info.coordinate[0], y: info.coordinate[1] });
-      },
       onAfterRender: () => {
         if (this.drawnGeneration === this.generation && this.image) {
           this.retired.forEach((t) => t.destroy());
@@ -130,6 +127,23 @@ export class DeckRenderer implements IonRenderer {
       },
       getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair'),
     });
+    // clicks: a press released where it started (deck.gl's own onClick waits for the double-click interval and
+    // drops taps longer than 250 ms on a busy page)
+    let down: { x: number; y: number } | null = null;
+    const onDown = (e: PointerEvent) => { down = { x: e.clientX, y: e.clientY }; };
+    const onUp = (e: PointerEvent) => {
+      const d = down;
+      down = null;
+      if (!d || !this.onClick || Math.hypot(e.clientX - d.x, e.clientY - d.y) >= 4) return;
+      const r = canvas.getBoundingClientRect();
+      const vp = this.deck.getViewports()[0];
+      if (!vp) return;
+      const [x, y] = vp.unproject([e.clientX - r.left, e.clientY - r.top]);
+      this.onClick({ x, y });
+    };
+    canvas.addEventListener('pointerdown', onDown);
+    canvas.addEventListener('pointerup', onUp);
+    this.unlisten = () => { canvas.removeEventListener('pointerdown', onDown); canvas.removeEventListener('pointerup', onUp); };
     this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
     this.ro.observe(parent);
   }
@@ -233,6 +247,7 @@ export class DeckRenderer implements IonRenderer {
 
   destroy(): void {
     this.destroyed = true;
+    this.unlisten();
     if (this.revealTimer) clearTimeout(this.revealTimer);
     this.ro.disconnect();
     this.deck.finalize();

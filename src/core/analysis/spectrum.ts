@@ -175,17 +175,22 @@ export class MeanSpectrumBuilder {
 
   add(s: { mz: Float64Array; intensity: Float32Array }): void {
     const { mz, intensity } = s;
-    // the bin's upper edge, so that most peaks need a comparison instead of a logarithm
+    // the bin's upper edge, so that most peaks need a comparison instead of a logarithm; stepping to the next bin
+    // multiplies the edge by (1+w) (drift ≤ 10⁻¹⁰ relative over 10⁶ bins), a jump recomputes it exactly
+    const factor = Math.exp(this.logStep);
     let edge = this.bin < 0 ? -Infinity : this.ref * Math.exp((this.bin + 1) * this.logStep);
     for (let i = 0; i < mz.length; i++) {
       const m = mz[i];
-      if (m >= edge || this.bin < 0) {
-        const b = this.binOf(m);
-        if (b !== this.bin) {
-          this.close();
-          this.bin = b;
+      if (m >= edge) {
+        this.close();
+        const next = edge * factor;
+        if (this.bin >= 0 && m < next) {
+          this.bin++;
+          edge = next;
+        } else {
+          this.bin = this.binOf(m);
+          edge = this.ref * Math.exp((this.bin + 1) * this.logStep);
         }
-        edge = this.ref * Math.exp((b + 1) * this.logStep);
       }
       const v = intensity[i];
       this.sumI += v;
