@@ -205,3 +205,28 @@ test('spectrum browser: pixel spectrum equals the imzML, marks select annotation
   await expect(page.getByTestId('spectrum-status')).toHaveCount(0);
   expect(errors.filter((e) => !/GPU stall due to ReadPixels/.test(e))).toEqual([]);
 });
+
+test('spectrum browser: a click on the Canvas2D renderer gives the pixel\'s spectrum too', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = watchConsole(page);
+  const ex = await readExample();
+  await page.goto('/?renderer=canvas');
+  await page.getByTestId('try-example').click();
+  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  const main = page.locator('[data-testid=main-image] [data-testid=ion-viewer]');
+  await expect(main).toHaveAttribute('data-renderer', 'canvas', { timeout: 60_000 });
+  // a pixel with peaks a third of the way through the file
+  const [key, want] = [...ex.pixels.entries()][Math.floor(ex.pixels.size / 3)];
+  const [fx, fy] = key.split(',').map(Number);
+  await clickPixel(page, '[data-testid=main-image]', fx - ex.minX, fy - ex.minY, fx, fy);
+  await expect(page.getByTestId('pixel-spectrum')).toHaveAttribute('data-n', String(want.mz.length), { timeout: 60_000 });
+  expect((await csvOf(page)).mz).toEqual(want.mz);
+  // a drag on the image pans; it is not a click (the caption stays on the clicked pixel)
+  const box = (await main.locator('.stage').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('spectrum-caption')).toContainText(`Pixel x ${fx}, y ${fy}:`);
+  expect(errors).toEqual([]);
+});

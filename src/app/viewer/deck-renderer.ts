@@ -79,6 +79,8 @@ export class DeckRenderer implements IonRenderer {
   private revealTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
   private unlisten: () => void = () => {};
+  /** World position of the last hover (what the readout shows); a click uses it. */
+  private lastHover: { x: number; y: number } | null = null;
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
@@ -110,8 +112,9 @@ export class DeckRenderer implements IonRenderer {
         if (this.input) this.update(this.input);
       },
       onHover: (info: PickingInfo) => {
-        if (!info.coordinate) return this.onHover(null);
-        this.onHover({ x: info.coordinate[0], y: info.coordinate[1] });
+        this.lastHover = info.coordinate ? { x: info.coordinate[0], y: info.coordinate[1] } : null;
+        if (!this.lastHover) return this.onHover(null);
+        this.onHover(this.lastHover);
       },
       onAfterRender: () => {
         if (this.drawnGeneration === this.generation && this.image) {
@@ -139,7 +142,10 @@ export class DeckRenderer implements IonRenderer {
       const vp = this.deck.getViewports()[0];
       if (!vp) return;
       const [x, y] = vp.unproject([e.clientX - r.left, e.clientY - r.top]);
-      this.onClick({ x, y });
+      // the pixel the hover readout shows (deck.gl rounds pointer positions, so the two can differ by one pixel at
+      // a boundary) unless that hover is stale (the pointer moved on before deck.gl picked)
+      const h = this.lastHover;
+      this.onClick(h && Math.abs(h.x - x) < 1.5 && Math.abs(h.y - y) < 1.5 ? h : { x, y });
     };
     canvas.addEventListener('pointerdown', onDown);
     canvas.addEventListener('pointerup', onUp);
