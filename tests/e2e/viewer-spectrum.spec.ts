@@ -184,6 +184,16 @@ test('spectrum browser: pixel spectrum equals the imzML, marks select annotation
   await page.getByTestId('mz-back').click();
   await expect(page.getByTestId('mz-image')).toHaveCount(0);
   await expect(page.getByTestId('main-image')).toBeVisible();
+  // selecting another annotation in the table shows that one, not the typed m/z
+  await page.getByTestId('mz-input').fill(String(mz));
+  await page.getByTestId('mz-show').click();
+  await expect(page.getByTestId('mz-image')).toBeVisible();
+  const row = page.locator('[data-testid=table-row]:not(.sel)').first();
+  const ion = await row.getAttribute('data-ion');
+  await row.click();
+  await expect(page.getByTestId('mz-image')).toHaveCount(0);
+  await expect(page.getByTestId('main-image')).toBeVisible({ timeout: 30_000 });
+  expect(await page.getByTestId('main-image').getAttribute('data-ion')).toContain(ion!);
 
   // an off-sample pixel: a message, no plot of another pixel
   let off: [number, number] | null = null;

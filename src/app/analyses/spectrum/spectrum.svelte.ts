@@ -21,7 +21,8 @@ export class SpectrumState {
   status = $state('');
   error = $state('');
   /** The image of a typed m/z, shown by the main viewer while set. */
-  custom = $state.raw<{ datasetId: string; mz: number; ppm: number; image: Float32Array; ms: number } | null>(null);
+  /** (`ion`: the annotation selected when it was asked for; selecting another one in the table shows that one again) */
+  custom = $state.raw<{ datasetId: string; ion: string | null; mz: number; ppm: number; image: Float32Array; ms: number } | null>(null);
   mzMessage = $state('');
   mzBusy = $state(false);
   private seq = 0;
@@ -87,7 +88,7 @@ export class SpectrumState {
     const t0 = performance.now();
     try {
       const image = await mzImage(meta, mz, ppm);
-      this.custom = { datasetId: meta.id, mz, ppm, image, ms: performance.now() - t0 };
+      this.custom = { datasetId: meta.id, ion: this.app.view.ion, mz, ppm, image, ms: performance.now() - t0 };
     } catch (e) {
       this.mzMessage = (e as Error).message;
     } finally {
