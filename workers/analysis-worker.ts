@@ -9,7 +9,10 @@ import { colocalizeAnnotations } from '../src/core/analysis/colocalization.ts';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
 import { segmentationBasis, segmentPixels, type SegmentationBasis } from '../src/core/analysis/segmentation.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
+import { SpectrumIndex } from '../src/platform/browser/spectrum-index.ts';
+import type { Spectrum } from '../src/core/analysis/spectrum.ts';
 import type { DatasetMeta, Segment } from '../src/core/types.ts';
+import type { IndexProgress, PixelSpectrumReply } from '../src/platform/browser/spectrum-index.ts';
 import { IdbSegmentStore } from '../src/platform/browser/idb-store.ts';
 
 export interface IonImagesRequest {
@@ -23,7 +26,10 @@ export interface IonImagesRequest {
 }
 
 // Dataset ids are random per ingest and never reused, so cached segments cannot go stale.
-const store = new CachedSegmentStore(new IdbSegmentStore(), 128 * 1024 * 1024);
+const idb = new IdbSegmentStore();
+const store = new CachedSegmentStore(idb, 128 * 1024 * 1024);
+// the spectrum browser's pixel-major copy and mean spectrum (built once per dataset, kept in IndexedDB)
+const spectra = new SpectrumIndex(idb);
 
 /** One IndexedDB request per segment in flight: a warm-up and a click may ask for the same segment at once. */
 const inflight = new Map<string, Promise<Segment>>();
@@ -114,7 +120,18 @@ const api = {
   async warm(meta: DatasetMeta, mzs: number[], ppm: number): Promise<void> {
     await readSegments(meta, segmentsForWindows(meta.segments, mzs, ppm));
   },
+  /** One pixel's peaks (row-major pixel index of the bounding box); builds the spectrum index first if needed. */
+  async pixelSpectrum(meta: DatasetMeta, pixel: number, onProgress?: (p: IndexProgress) => void): Promise<PixelSpectrumReply> {
+    const r = await spectra.pixelSpectrum(meta, pixel, onProgress);
+    return Comlink.transfer(r, [r.mz.buffer, r.intensity.buffer]);
+  },
+  /** The dataset's mean spectrum (see core/analysis/spectrum.ts MeanSpectrumBuilder); built with the index. */
+  async meanSpectrum(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<Spectrum> {
+    const r = await spectra.meanSpectrum(meta, onProgress);
+    return Comlink.transfer(r, [r.mz.buffer, r.intensity.buffer]);
+  },
 };
 
 export type AnalysisWorkerApi = typeof api;
+export type { IndexProgress, PixelSpectrumReply };
 Comlink.expose(api);

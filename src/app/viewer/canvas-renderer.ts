@@ -2,7 +2,7 @@
 // the same mapping as the shader, draws with nearest-neighbour scaling; wheel zoom and drag pan.
 import { applyLut } from '../../core/view/colormap.ts';
 import { overlayRgba } from '../../core/view/overlay.ts';
-import type { HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
+import type { ClickHandler, HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
 
 /** CPU version of the shader's value → LUT index mapping (see deck-renderer.ts). */
 export function colorize(input: RenderInput): Uint8ClampedArray<ArrayBuffer> {
@@ -36,7 +36,7 @@ export class CanvasRenderer implements IonRenderer {
   private autoFit = true;
   private cleanup: (() => void)[] = [];
 
-  constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
+  constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     this.canvas = document.createElement('canvas');
     this.canvas.style.cssText = 'width:100%;height:100%;display:block;cursor:crosshair';
     parent.appendChild(this.canvas);
@@ -56,7 +56,14 @@ export class CanvasRenderer implements IonRenderer {
       this.draw();
     }, { passive: false });
     on('pointerdown', (e) => { this.drag = { x: e.clientX, y: e.clientY, ox: this.offX, oy: this.offY }; });
-    on('pointerup', () => { this.drag = null; });
+    on('pointerup', (e) => {
+      // a press released where it started is a click; one that moved was a pan
+      if (this.drag && this.onClick && Math.hypot(e.clientX - this.drag.x, e.clientY - this.drag.y) < 4) {
+        const [sx, sy] = this.local(e);
+        this.onClick({ x: (sx - this.offX) / this.scale, y: (sy - this.offY) / this.scale });
+      }
+      this.drag = null;
+    });
     on('pointerleave', () => { this.drag = null; this.onHover(null); });
     on('pointermove', (e) => {
       if (this.drag) {

@@ -4,7 +4,7 @@
 import { Deck, LayerExtension, OrthographicView, type DeckProps, type Layer, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
 import type { Device, Texture } from '@luma.gl/core';
-import type { HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
+import type { ClickHandler, HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
 
 // luma.gl parses the uniform block: one field per line.
 const ionModule = {
@@ -148,8 +148,11 @@ export class DeckRenderer implements IonRenderer {
   /** A frame has been drawn and shown (only such a renderer's context is parked for reuse). */
   private drewOnce = false;
   private resizeFrame = 0;
+  private unlisten: () => void = () => {};
+  /** World position of the last hover (what the readout shows); a click uses it. */
+  private lastHover: { x: number; y: number } | null = null;
 
-  constructor(private parent: HTMLDivElement, private onHover: HoverHandler) {
+  constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
     // in (fitted to the container, drawn into the small canvas) before it jumped to fit. Our canvas has the
     // container's size from the start, and stays hidden until a frame has been drawn at that size.
@@ -187,6 +190,33 @@ export class DeckRenderer implements IonRenderer {
     }
     this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
     this.ro.observe(parent);
+    this.listenForClicks(this.canvas);
+  }
+
+  /**
+   * Clicks: a press released where it started (deck.gl's own onClick waits for the double-click interval and drops
+   * taps longer than 250 ms on a busy page). Removed in destroy(), so a parked canvas adopted later has only its new
+   * renderer's listeners.
+   */
+  private listenForClicks(canvas: HTMLCanvasElement) {
+    let down: { x: number; y: number } | null = null;
+    const onDown = (e: PointerEvent) => { down = { x: e.clientX, y: e.clientY }; };
+    const onUp = (e: PointerEvent) => {
+      const d = down;
+      down = null;
+      if (!d || !this.onClick || Math.hypot(e.clientX - d.x, e.clientY - d.y) >= 4) return;
+      const r = canvas.getBoundingClientRect();
+      const vp = this.deck.getViewports()[0];
+      if (!vp) return;
+      const [x, y] = vp.unproject([e.clientX - r.left, e.clientY - r.top]);
+      // the pixel the hover readout shows (deck.gl rounds pointer positions, so the two can differ by one pixel at
+      // a boundary) unless that hover is stale (the pointer moved on before deck.gl picked)
+      const h = this.lastHover;
+      this.onClick(h && Math.abs(h.x - x) < 1.5 && Math.abs(h.y - y) < 1.5 ? h : { x, y });
+    };
+    canvas.addEventListener('pointerdown', onDown);
+    canvas.addEventListener('pointerup', onUp);
+    this.unlisten = () => { canvas.removeEventListener('pointerdown', onDown); canvas.removeEventListener('pointerup', onUp); };
   }
 
   /** The Deck callbacks of this renderer (set again when a parked Deck is adopted). */
@@ -199,8 +229,9 @@ export class DeckRenderer implements IonRenderer {
         this.markView();
       },
       onHover: (info: PickingInfo) => {
-        if (!info.coordinate) return this.onHover(null);
-        this.onHover({ x: info.coordinate[0], y: info.coordinate[1] });
+        this.lastHover = info.coordinate ? { x: info.coordinate[0], y: info.coordinate[1] } : null;
+        if (!this.lastHover) return this.onHover(null);
+        this.onHover(this.lastHover);
       },
       onAfterRender: () => {
         if (this.drawnGeneration === this.generation && this.image) {
@@ -345,6 +376,7 @@ export class DeckRenderer implements IonRenderer {
 
   destroy(): void {
     this.destroyed = true;
+    this.unlisten();
     if (this.revealTimer) clearTimeout(this.revealTimer);
     if (this.resizeFrame) cancelAnimationFrame(this.resizeFrame);
     this.ro.disconnect();

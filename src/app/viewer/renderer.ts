@@ -42,6 +42,8 @@ export interface IonRenderer {
 }
 
 export type HoverHandler = (e: HoverEvent | null) => void;
+/** A click (not a drag) on the image, in world coordinates like HoverEvent. */
+export type ClickHandler = (e: HoverEvent) => void;
 
 let webgl2: boolean | undefined;
 

@@ -105,6 +105,14 @@ export class IdbSegmentStore implements SegmentStore {
     await this.write(datasetId, [[['blob', datasetId, key], data]], data.byteLength);
   }
 
+  /**
+   * Blobs derived from a committed dataset (caches such as the spectrum index), in one transaction and without
+   * `putBlob`'s unlisting of a dataset being written. Deleted with the dataset.
+   */
+  async putDerivedBlobs(datasetId: string, entries: [string, Uint8Array][]): Promise<void> {
+    await setMany(entries.map(([k, d]): [IDBValidKey, unknown] => [['blob', datasetId, k], d]), this.store);
+  }
+
   async getBlob(datasetId: string, key: string): Promise<Uint8Array | null> {
     return (await get<Uint8Array>(['blob', datasetId, key], this.store)) ?? null;
   }
