@@ -30,7 +30,7 @@ export async function ticImage(meta: DatasetMeta): Promise<Float32Array | null> 
 
 /** The page's one analysis worker, started on first use; a crash fails the calls in flight and the next call starts a new one. */
 let analysis: { remote: Comlink.Remote<AnalysisWorkerApi>; crashed: Promise<never> } | null = null;
-function analysisWorker() {
+export function analysisWorker() {
   if (!analysis) {
     const worker = new Worker(new URL('../../../workers/analysis-worker.ts', import.meta.url), { type: 'module', name: 'imzlens-analysis' });
     let fail: (e: Error) => void = () => {};

@@ -131,6 +131,9 @@ export function restPixels(inside: Uint32Array, mask: Uint8Array): Uint32Array {
   return out;
 }
 
+/** Numbers per (annotation, ROI) in the analysis worker's stats table: mean, median, sum, pctSignal. */
+export const ROI_STAT_FIELDS = 4;
+
 export interface RoiStats {
   /** Sample pixels in the region. */
   n: number;
