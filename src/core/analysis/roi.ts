@@ -2,6 +2,7 @@
 // and the ROI-vs-rest (or ROI A vs ROI B) differential of one annotation. Pure: typed arrays in, numbers out.
 // Coordinates and the membership rule are those of roi-types.ts: a pixel (x, y) is inside a polygon or rectangle
 // when its centre (x + 0.5, y + 0.5) is; polygons use the even-odd rule; only sample pixels (mask = 1) count.
+import Papa from 'papaparse';
 import type { RoiShape } from './roi-types.ts';
 
 /** A shape that cannot be used as a region, with the message for the user. */
@@ -213,4 +214,44 @@ export function aucOf(a: Float64Array, b: Float64Array): number {
     i = ia;
   }
   return u / (nA * nB);
+}
+
+/** What the CSV exports say about an annotation (a subset of AnnotationRow; `mz` = the principal peak's m/z). */
+export interface RoiCsvAnnotation {
+  ion: string;
+  formula: string;
+  adduct: string;
+  database: string;
+  mz: number;
+  fdr: number;
+  msm: number;
+}
+
+/** Columns of the ROI statistics CSV (docs/roi.md). */
+export const ROI_STATS_CSV_COLUMNS = ['dataset', 'roi', 'roi_pixels', 'ion', 'formula', 'adduct', 'database', 'mz', 'fdr', 'msm', 'mean', 'median', 'sum', 'pct_pixels_with_signal'] as const;
+
+const annCells = (a: RoiCsvAnnotation) => [a.ion, a.formula, a.adduct, a.database, a.mz, a.fdr, a.msm];
+
+/**
+ * One line per (ROI, annotation) from the worker's table `[annotation][roi][mean, median, sum, pctSignal]`;
+ * full double precision (what the page shows is rounded).
+ */
+export function roiStatsCsv(dataset: string, annotations: readonly RoiCsvAnnotation[], rois: readonly { name: string; n: number }[], table: Float64Array): string {
+  const data: unknown[][] = [];
+  rois.forEach((r, j) => {
+    annotations.forEach((a, k) => {
+      const o = (k * rois.length + j) * ROI_STAT_FIELDS;
+      data.push([dataset, r.name, r.n, ...annCells(a), table[o], table[o + 1], table[o + 2], table[o + 3]]);
+    });
+  });
+  return Papa.unparse({ fields: [...ROI_STATS_CSV_COLUMNS], data }, { newline: '\n' });
+}
+
+/** Columns of the differential CSV (docs/roi.md). */
+export const ROI_DIFF_CSV_COLUMNS = ['dataset', 'group_a', 'group_b', 'ion', 'formula', 'adduct', 'database', 'mz', 'fdr', 'msm', 'mean_a', 'mean_b', 'log2_fold_change', 'auc'] as const;
+
+/** One line per annotation from the worker's table `[annotation][meanA, meanB, log2fc, auc]`. */
+export function roiDiffCsv(dataset: string, groupA: string, groupB: string, annotations: readonly RoiCsvAnnotation[], table: Float64Array): string {
+  const data = annotations.map((a, k) => [dataset, groupA, groupB, ...annCells(a), table[4 * k], table[4 * k + 1], table[4 * k + 2], table[4 * k + 3]]);
+  return Papa.unparse({ fields: [...ROI_DIFF_CSV_COLUMNS], data }, { newline: '\n' });
 }
