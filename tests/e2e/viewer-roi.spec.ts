@@ -246,7 +246,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   await waitViewer(page);
   await openSection(page);
   await expect(page.getByTestId('roi-item')).toHaveCount(1);
-  expect(errors).toEqual([]);
+  expect(errors, errors.join('\n')).toEqual([]);
 });
 
 test('a result bundle carries the ROIs; opened elsewhere, their statistics are the same', async ({ page, browser }) => {
@@ -298,9 +298,9 @@ test('a result bundle carries the ROIs; opened elsewhere, their statistics are t
   await p2.getByTestId('roi-diff-run').click();
   await expect(p2.getByTestId('roi-diff-table').locator('tbody tr').first()).toBeVisible({ timeout: 30_000 });
   await p2.getByTestId('roi-section').screenshot({ path: `${SHOTS}/5-bundle.png` });
-  expect(err2).toEqual([]);
+  expect(err2, err2.join('\n')).toEqual([]);
   await ctx.close();
-  expect(errors).toEqual([]);
+  expect(errors, errors.join('\n')).toEqual([]);
 });
 
 test.afterAll(() => {
