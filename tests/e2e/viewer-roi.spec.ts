@@ -39,6 +39,17 @@ async function geometry(page: Page): Promise<Geo> {
   const [w, h] = (await page.getByTestId('ion-viewer').locator('.stage').getAttribute('data-view'))!.split('@')[0].split('x').map(Number);
   return { x: box.x, y: box.y, scale, offX, offY, w, h };
 }
+/** The geometry once the layout has settled (opening the ROI section or a late table can refit the viewer). */
+async function stableGeometry(page: Page): Promise<Geo> {
+  let prev = await geometry(page);
+  for (let k = 0; k < 40; k++) {
+    await page.waitForTimeout(250);
+    const g = await geometry(page);
+    if (JSON.stringify(g) === JSON.stringify(prev)) return g;
+    prev = g;
+  }
+  throw new Error('the viewer never settled');
+}
 const screen = (g: Geo, ix: number, iy: number) => ({ x: g.x + g.offX + ix * g.scale, y: g.y + g.offY + iy * g.scale });
 
 /** File coordinates of the top-left pixel (the readout shows file coordinates): from the first hover of the page. */
@@ -106,7 +117,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   await waitViewer(page);
   await openSection(page);
   const ion = await page.getByTestId('main-image').getAttribute('data-ion');
-  let g = await geometry(page);
+  let g = await stableGeometry(page);
   expect(g.scale).toBeGreaterThan(2);
   console.log(`image ${g.w}×${g.h}, ${g.scale.toFixed(2)} CSS px per pixel`);
 
@@ -132,7 +143,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   await expect(page.getByTestId('roi-stats')).toHaveAttribute('data-ion', ion!);
 
   // ---- polygon: a triangle left of/above the rectangle (vertices away from pixel centres)
-  g = await geometry(page);
+  g = await stableGeometry(page);
   const pc = Math.max(0, c0 - 6), pr = Math.max(0, r0 - 5);
   // clicks land on whole CSS pixels: aim at whole pixels and take the vertices the app will see from them
   const aim = [[pc + 0.2, pr + 0.2], [pc + 6.9, pr + 1.3], [pc + 1.2, pr + 5.8]].map(([x, y]) => screen(g, x, y)).map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) }));
@@ -163,6 +174,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   await page.getByTestId('roi-name').first().press('Enter');
   await expect(page.getByTestId('roi-stats').locator(`tr[data-roi="${rectId}"] td`).first()).toHaveText('tissue box');
   await expect(page.getByTestId('roi-overlay').locator('text.label').first()).toHaveText('tissue box');
+  await expect(page.getByTestId('roi-panel')).toHaveAttribute('data-saving', '0'); // stored before the reload
   await page.reload();
   await waitViewer(page);
   await openSection(page);
@@ -171,7 +183,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   await expectStats(page, rectId, stats(rectVals));
 
   // ---- bad shapes: a crossing outline, a sliver between pixel centres, Esc
-  g = await geometry(page);
+  g = await stableGeometry(page);
   await page.getByTestId('roi-draw-polygon').click();
   const bow = [[c0, r0], [c0 + 4, r0], [c0, r0 + 3], [c0 + 4, r0 + 3]].map(([x, y]) => screen(g, x + 0.2, y + 0.2));
   for (const [k, p] of bow.entries()) {
@@ -242,6 +254,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   // ---- delete
   await page.getByTestId('roi-delete').nth(1).click();
   await expect(page.getByTestId('roi-item')).toHaveCount(1);
+  await expect(page.getByTestId('roi-panel')).toHaveAttribute('data-saving', '0'); // stored before the reload
   await page.reload();
   await waitViewer(page);
   await openSection(page);
@@ -258,7 +271,7 @@ test('a result bundle carries the ROIs; opened elsewhere, their statistics are t
   await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
   await waitViewer(page);
   await openSection(page);
-  const g = await geometry(page);
+  const g = await stableGeometry(page);
   // a 5×4 rectangle on the upper tissue
   const c0 = Math.floor(g.w / 2) - 6, r0 = Math.floor(g.h / 2) - 7;
   await page.getByTestId('roi-draw-rect').click();

@@ -23,6 +23,8 @@ class RoiManager {
   mode = $state<DrawMode>('none');
   /** Why the last drawn shape was refused (or a storage failure); '' when all is well. */
   message = $state('');
+  /** IndexedDB writes in flight (a reload before they finish would lose the last change). */
+  saving = $state(0);
   private pixelCache = new WeakMap<Roi, { key: string; value: RoiPixels }>();
 
   list(datasetId: string): Roi[] {
@@ -57,10 +59,13 @@ class RoiManager {
   private async set(datasetId: string, list: Roi[]): Promise<void> {
     this.lists = { ...this.lists, [datasetId]: list };
     if (this.memoryOnly.has(datasetId)) return;
+    this.saving++;
     try {
       await saveRois(datasetId, list);
     } catch (e) {
       this.message = `The regions of interest could not be stored in this browser: ${(e as Error).message}`;
+    } finally {
+      this.saving--;
     }
   }
 
