@@ -129,6 +129,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   expect(rectVals.length).toBeGreaterThan(0);
   await page.getByTestId('roi-draw-rect').click();
   await expect(page.getByTestId('roi-overlay')).toHaveAttribute('data-mode', 'rect');
+  g = await stableGeometry(page); // clicking the button may have scrolled the panel
   const a = screen(g, c0 + 0.5, r0 + 0.5), b = screen(g, c0 + 3.5, r0 + 2.5);
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
@@ -157,6 +158,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
     }
   }
   await page.getByTestId('roi-draw-polygon').click();
+  expect(await stableGeometry(page)).toEqual(g); // the vertices were aimed with g
   for (const [k, p] of aim.entries()) {
     if (k < aim.length - 1) await page.mouse.click(p.x, p.y);
     else await page.mouse.dblclick(p.x, p.y);
@@ -183,8 +185,8 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   await expectStats(page, rectId, stats(rectVals));
 
   // ---- bad shapes: a crossing outline, a sliver between pixel centres, Esc
-  g = await stableGeometry(page);
   await page.getByTestId('roi-draw-polygon').click();
+  g = await stableGeometry(page);
   const bow = [[c0, r0], [c0 + 4, r0], [c0, r0 + 3], [c0 + 4, r0 + 3]].map(([x, y]) => screen(g, x + 0.2, y + 0.2));
   for (const [k, p] of bow.entries()) {
     if (k < bow.length - 1) await page.mouse.click(p.x, p.y);
@@ -271,10 +273,10 @@ test('a result bundle carries the ROIs; opened elsewhere, their statistics are t
   await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
   await waitViewer(page);
   await openSection(page);
+  await page.getByTestId('roi-draw-rect').click();
   const g = await stableGeometry(page);
   // a 5×4 rectangle on the upper tissue
   const c0 = Math.floor(g.w / 2) - 6, r0 = Math.floor(g.h / 2) - 7;
-  await page.getByTestId('roi-draw-rect').click();
   const a = screen(g, c0 + 0.5, r0 + 0.5), b = screen(g, c0 + 4.5, r0 + 3.5);
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
@@ -313,6 +315,34 @@ test('a result bundle carries the ROIs; opened elsewhere, their statistics are t
   await p2.getByTestId('roi-section').screenshot({ path: `${SHOTS}/5-bundle.png` });
   expect(err2, err2.join('\n')).toEqual([]);
   await ctx.close();
+  expect(errors, errors.join('\n')).toEqual([]);
+});
+
+test('the overlay follows the Canvas2D renderer too: a dragged rectangle holds the pixels under it', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const errors = watchConsole(page);
+  await page.goto('/?renderer=canvas');
+  await page.getByTestId('try-example').click();
+  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  await waitViewer(page);
+  await expect(page.getByTestId('ion-viewer')).toHaveAttribute('data-renderer', 'canvas');
+  await openSection(page);
+  let g = await stableGeometry(page);
+  const c0 = Math.floor(g.w / 2) + 2, r0 = Math.floor(g.h / 2) - 3;
+  const ion = await page.getByTestId('main-image').getAttribute('data-ion');
+  const o = await calibrate(page, g, c0, r0);
+  const vals: number[] = [];
+  for (let r = r0; r < r0 + 2; r++) for (let c = c0; c < c0 + 3; c++) { const v = await valueAt(page, g, o, c, r); if (v !== null) vals.push(v); }
+  await page.getByTestId('roi-draw-rect').click();
+  g = await stableGeometry(page); // clicking the button may have scrolled the panel
+  const a = screen(g, c0 + 0.5, r0 + 0.5), b = screen(g, c0 + 2.5, r0 + 1.5);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('roi-item')).toHaveAttribute('data-pixels', String(vals.length));
+  await expectStats(page, (await page.getByTestId('roi-item').getAttribute('data-roi'))!, stats(vals));
   expect(errors, errors.join('\n')).toEqual([]);
 });
 
