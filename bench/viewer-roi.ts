@@ -2,7 +2,7 @@
 // analysis worker does for the ROI panel, on the main thread of one Node process, timed in CPU and wall time.
 // 200 principal-peak images (the 60 planted ions' m/z and 140 more spread over the m/z range), three ROIs
 // (a 100×100 rectangle, a polygon, a 'pixels' ROI of every 7th sample pixel), and A-vs-rest.
-// Usage: node --experimental-strip-types bench/viewer-roi.ts [imzML] [dataset cache dir]
+// Usage: node --import tsx bench/viewer-roi.ts [imzML] [dataset cache dir] (ingests the dataset into the cache dir once, ~700 MB)
 import fs from 'node:fs';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
 import { differential, restPixels, roiPixels, roiStats } from '../src/core/analysis/roi.ts';
