@@ -8,6 +8,7 @@ import { principalColumns } from '../src/core/analysis/annotation-images.ts';
 import { colocalizeAnnotations } from '../src/core/analysis/colocalization.ts';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
 import { segmentationBasis, segmentPixels, type SegmentationBasis } from '../src/core/analysis/segmentation.ts';
+import { differential, restPixels, roiStats, ROI_STAT_FIELDS } from '../src/core/analysis/roi.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
 import { SpectrumIndex } from '../src/platform/browser/spectrum-index.ts';
 import type { Spectrum } from '../src/core/analysis/spectrum.ts';
@@ -75,6 +76,22 @@ function segmentReader(req: AnnotationSetRequest): (i: number) => Promise<Segmen
 const colocCache = new Map<string, Float32Array>();
 let columnsCache: { key: string; cols: Float32Array[]; basis: SegmentationBasis } | null = null;
 
+/** The principal-peak images of ROI requests: given (an opened bundle's), or computed here 16 at a time. */
+export interface RoiImagesRequest extends IonImagesRequest {
+  /** One image per m/z, when the page has them (a shared bundle's); then nothing is read or computed. */
+  images?: Float32Array[];
+}
+
+async function forEachImage(req: RoiImagesRequest, f: (image: Float32Array, k: number) => void): Promise<void> {
+  if (req.images) { req.images.forEach(f); return; }
+  const segments = req.segments ?? (await readSegments(req.meta, segmentsForWindows(req.meta.segments, req.mzs, req.ppm)));
+  const geometry = { width: req.meta.width, height: req.meta.height, mask: req.mask };
+  const CHUNK = 16; // bounds memory: 16 dense images at a time, not one per annotation
+  for (let k0 = 0; k0 < req.mzs.length; k0 += CHUNK) {
+    ionImagesOf(segments, geometry, req.mzs.slice(k0, k0 + CHUNK), req.ppm).forEach((img, k) => f(img, k0 + k));
+  }
+}
+
 const api = {
   async colocalization(req: AnnotationSetRequest): Promise<Float32Array> {
     let m = colocCache.get(req.cacheKey);
@@ -129,6 +146,31 @@ const api = {
   async meanSpectrum(meta: DatasetMeta, onProgress?: (p: IndexProgress) => void): Promise<Spectrum> {
     const r = await spectra.meanSpectrum(meta, onProgress);
     return Comlink.transfer(r, [r.mz.buffer, r.intensity.buffer]);
+  },
+
+  /** Per annotation (m/z) and ROI (its sample pixels): mean, median, sum, % with signal — [ann][roi][field]. */
+  async roiStats(req: RoiImagesRequest & { groups: Uint32Array[] }): Promise<Float64Array> {
+    const nR = req.groups.length;
+    const out = new Float64Array(req.mzs.length * nR * ROI_STAT_FIELDS);
+    await forEachImage(req, (img, k) => {
+      req.groups.forEach((g, r) => {
+        const s = roiStats(img, g);
+        out.set([s.mean, s.median, s.sum, s.pctSignal], (k * nR + r) * ROI_STAT_FIELDS);
+      });
+    });
+    return Comlink.transfer(out, [out.buffer]);
+  },
+
+  /** Per annotation: mean A, mean B, log2 fold change, AUC of group A vs group B (null = the rest of the sample). */
+  async roiDifferential(req: RoiImagesRequest & { a: Uint32Array; b: Uint32Array | null }): Promise<Float64Array> {
+    const b = req.b ?? restPixels(req.a, req.mask);
+    if (b.length === 0) throw new Error('the region covers the whole sample: there is no rest to compare it with');
+    const out = new Float64Array(req.mzs.length * 4);
+    await forEachImage(req, (img, k) => {
+      const d = differential(img, req.a, b);
+      out.set([d.meanA, d.meanB, d.log2fc, d.auc], k * 4);
+    });
+    return Comlink.transfer(out, [out.buffer]);
   },
 };
 

@@ -75,6 +75,12 @@ test('segmentation: k bounds, segment map, legend, determinism, export as ROIs',
   await panel.screenshot({ path: `${SHOTS}/seg-1024-panel.png` });
 
   await page.getByTestId('seg-export').click();
-  await expect(page.getByTestId('seg-note')).toContainText(/3 (segments added as ROIs|ROIs prepared)/);
+  await expect(page.getByTestId('seg-note')).toContainText('3 segments added as ROIs');
+  // the ROI tool lists them as pixel ROIs whose sizes are the legend's counts
+  await page.getByTestId('roi-section').locator('summary').click();
+  const items = page.getByTestId('roi-item');
+  await expect(items).toHaveCount(3);
+  const sizes = await items.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-pixels')}`));
+  expect(sizes.sort()).toEqual(counts.map((c) => `pixels:${c}`).sort());
   expect(errors).toEqual([]);
 });

@@ -4,6 +4,7 @@ import { BundleError, DEFAULT_LIMITS, readBundle, writeBundle, type OpenedBundle
 import type { AnnotationRow, JobResult } from '../../core/job/result.ts';
 import type { DatasetMeta } from '../../core/types.ts';
 import { datasetMask, ionImages } from './images.ts';
+import { loadRois } from './roi.ts';
 
 export type { OpenedBundle };
 export { BundleError };
@@ -22,6 +23,7 @@ export async function createBundle(
     mask,
     rows,
     getImages: (row) => ionImages(meta, row.centroidMzs, ppm),
+    rois: await loadRois(meta.id),
     onProgress,
     appVersion: 'page',
   });

@@ -5,6 +5,7 @@ import type { DatasetMeta } from '../../core/types.ts';
 import type { IngestRequest, IngestWorkerApi } from '../../../workers/ingest-worker.ts';
 import { getStore } from './store.ts';
 import { deleteJobsOf } from './jobs.ts';
+import { deleteRois } from '../../platform/browser/roi-store.ts';
 
 export interface IngestStatus {
   stage: string;
@@ -90,6 +91,7 @@ export async function listDatasets(): Promise<DatasetMeta[]> {
 export async function deleteDataset(id: string): Promise<void> {
   await getStore().delete(id);
   await deleteJobsOf(id);
+  await deleteRois(id);
 }
 
 /** Stored size of a dataset: 16 bytes per peak (m/z f64, intensity f32, pixel u32) + mask and TIC. */

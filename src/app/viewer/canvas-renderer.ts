@@ -2,7 +2,7 @@
 // the same mapping as the shader, draws with nearest-neighbour scaling; wheel zoom and drag pan.
 import { applyLut } from '../../core/view/colormap.ts';
 import { overlayRgba } from '../../core/view/overlay.ts';
-import type { ClickHandler, HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
+import { ViewListeners, type ClickHandler, type HoverHandler, type IonRenderer, type RenderInput, type ViewListener } from './renderer.ts';
 
 /** CPU version of the shader's value → LUT index mapping (see deck-renderer.ts). */
 export function colorize(input: RenderInput): Uint8ClampedArray<ArrayBuffer> {
@@ -35,6 +35,7 @@ export class CanvasRenderer implements IonRenderer {
   /** The view follows the container's size until the user pans or zooms. */
   private autoFit = true;
   private cleanup: (() => void)[] = [];
+  private views = new ViewListeners();
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     this.canvas = document.createElement('canvas');
@@ -119,6 +120,7 @@ export class CanvasRenderer implements IonRenderer {
   private draw() {
     // exposes the view for tests: "<image w>x<image h>@<screen px per image px>"
     if (this.input) this.parent.dataset.view = `${this.input.width}x${this.input.height}@${this.scale}`;
+    if (this.input) this.views.emit({ scale: this.scale, offsetX: this.offX, offsetY: this.offY });
     const dpr = window.devicePixelRatio || 1;
     const c = this.ctx;
     c.setTransform(1, 0, 0, 1, 0, 0);
@@ -131,6 +133,10 @@ export class CanvasRenderer implements IonRenderer {
 
   async rendered(): Promise<void> {
     // Canvas2D draws synchronously
+  }
+
+  onViewChange(f: ViewListener): () => void {
+    return this.views.add(f);
   }
 
   destroy(): void {

@@ -4,7 +4,7 @@
 import { Deck, LayerExtension, OrthographicView, type DeckProps, type Layer, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
 import type { Device, Texture } from '@luma.gl/core';
-import type { ClickHandler, HoverHandler, IonRenderer, RenderInput } from './renderer.ts';
+import { ViewListeners, type ClickHandler, type HoverHandler, type IonRenderer, type RenderInput, type ViewListener } from './renderer.ts';
 
 // luma.gl parses the uniform block: one field per line.
 const ionModule = {
@@ -151,6 +151,7 @@ export class DeckRenderer implements IonRenderer {
   private unlisten: () => void = () => {};
   /** World position of the last hover (what the readout shows); a click uses it. */
   private lastHover: { x: number; y: number } | null = null;
+  private views = new ViewListeners();
 
   constructor(private parent: HTMLDivElement, private onHover: HoverHandler, private onClick?: ClickHandler) {
     // deck.gl's own canvas starts at 300×150 and is sized on a later frame, so the first image showed zoomed
@@ -188,7 +189,7 @@ export class DeckRenderer implements IonRenderer {
         ...this.handlers(),
       });
     }
-    this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); });
+    this.ro = new ResizeObserver(() => { if (this.autoFit) this.fit(); else this.markView(); });
     this.ro.observe(parent);
     this.listenForClicks(this.canvas);
   }
@@ -364,7 +365,16 @@ export class DeckRenderer implements IonRenderer {
 
   /** Exposes the view for tests: "<image w>x<image h>@<screen px per image px>". */
   private markView() {
-    if (this.input) this.parent.dataset.view = `${this.input.width}x${this.input.height}@${2 ** (this.viewState.zoom as number)}`;
+    if (!this.input) return;
+    const scale = 2 ** (this.viewState.zoom as number);
+    this.parent.dataset.view = `${this.input.width}x${this.input.height}@${scale}`;
+    // the orthographic view puts `target` at the centre of the canvas (the container's size)
+    const [tx, ty] = this.viewState.target as [number, number];
+    this.views.emit({ scale, offsetX: this.parent.clientWidth / 2 - tx * scale, offsetY: this.parent.clientHeight / 2 - ty * scale });
+  }
+
+  onViewChange(f: ViewListener): () => void {
+    return this.views.add(f);
   }
 
   rendered(): Promise<void> {

@@ -31,6 +31,32 @@ export interface HoverEvent {
   y: number;
 }
 
+/** Image pixel coordinates → CSS pixels of the stage: screen = offset + scale × image (y down in both). */
+export interface ViewTransform {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+export type ViewListener = (t: ViewTransform) => void;
+
+/** Calls the listeners with the new transform (a small helper both renderers share). */
+export class ViewListeners {
+  private fs = new Set<ViewListener>();
+  last: ViewTransform | null = null;
+  add(f: ViewListener): () => void {
+    this.fs.add(f);
+    if (this.last) f(this.last);
+    return () => this.fs.delete(f);
+  }
+  emit(t: ViewTransform): void {
+    const l = this.last;
+    if (l && l.scale === t.scale && l.offsetX === t.offsetX && l.offsetY === t.offsetY) return;
+    this.last = t;
+    this.fs.forEach((f) => f(t));
+  }
+}
+
 export interface IonRenderer {
   readonly kind: 'webgl' | 'canvas';
   update(input: RenderInput): void;
@@ -38,6 +64,8 @@ export interface IonRenderer {
   fit(): void;
   /** Resolves after the next frame with the current input has been drawn. */
   rendered(): Promise<void>;
+  /** Overlays (ROI drawing…): calls f with the image→stage transform now and after every zoom, pan, resize or fit. */
+  onViewChange(f: ViewListener): () => void;
   destroy(): void;
 }
 

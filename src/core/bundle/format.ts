@@ -4,6 +4,8 @@
 //   mask.bin         sample-area mask, h*w bytes (0/1), row-major
 //   annotations.json { rows: AnnotationRow[] } (isotope patterns included)
 //   images/<i>.bin   the isotope images of row i (image-codec.ts)
+//   rois.json        optional: { rois: Roi[] } regions of interest drawn on the dataset ('pixels' indices as a list);
+//                    bundles written before it existed have none and open as before
 // Numbers in the JSON entries that JSON cannot spell (NaN, ±Infinity, -0) are written as the strings
 // "NaN", "Infinity", "-Infinity", "-0" so every double survives the round trip bit for bit.
 
@@ -16,6 +18,9 @@ export const ENTRY_MANIFEST = 'manifest.json';
 export const ENTRY_JOB = 'job.json';
 export const ENTRY_MASK = 'mask.bin';
 export const ENTRY_ANNOTATIONS = 'annotations.json';
+export const ENTRY_ROIS = 'rois.json';
+/** Regions of interest a bundle may carry. */
+export const MAX_BUNDLE_ROIS = 1000;
 export const imageEntryName = (row: number): string => `images/${row}.bin`;
 
 /** Default export filter: rows with FDR ≤ 50 %. */

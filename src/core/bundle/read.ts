@@ -1,6 +1,7 @@
 // Opens a result bundle. Nothing in it is trusted: sizes and counts are checked before anything is inflated,
 // every JSON entry is parsed with JSON.parse and rebuilt field by field (validate.ts), images are decoded
 // lazily, per row, and checked against the grid. Unknown entries are ignored. A bundle is data only.
+import type { Roi } from '../analysis/roi-types.ts';
 import type { JobResult } from '../job/result.ts';
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
@@ -10,12 +11,13 @@ import {
   ENTRY_JOB,
   ENTRY_MANIFEST,
   ENTRY_MASK,
+  ENTRY_ROIS,
   imageEntryName,
   type BundleLimits,
   type BundleManifest,
 } from './format.ts';
 import { decodeRowImages, IMAGE_ENCODING } from './image-codec.ts';
-import { checkAnnotations, checkJob, checkManifest } from './validate.ts';
+import { checkAnnotations, checkJob, checkManifest, checkRois } from './validate.ts';
 import { looksLikeZip, ZipReader } from './zip-reader.ts';
 
 export interface OpenedBundle {
@@ -25,6 +27,8 @@ export interface OpenedBundle {
   /** Dataset metadata without segments (a bundle holds no spectra). */
   meta: DatasetMeta;
   mask: Uint8Array;
+  /** Regions of interest drawn on the dataset (rois.json; none in bundles written without it). */
+  rois: Roi[];
   /** The isotope images of row `rowIndex`, decoded on demand (each call decodes afresh). */
   images(rowIndex: number): Float32Array[];
 }
@@ -93,11 +97,13 @@ export async function readBundle(bytes: Uint8Array, limits: Partial<BundleLimits
     if (!zip.entries.has(imageEntryName(i))) throw new BundleError(`bundle is incomplete: no images for row ${i} (${imageEntryName(i)})`);
   }
   result.rows = rows;
+  const rois = zip.entries.has(ENTRY_ROIS) ? checkRois(parseJson(zip, ENTRY_ROIS), L, width * height) : [];
   return {
     manifest,
     result,
     meta,
     mask,
+    rois,
     images(rowIndex: number): Float32Array[] {
       if (!Number.isInteger(rowIndex) || rowIndex < 0 || rowIndex >= rows.length) {
         throw new BundleError(`no row ${rowIndex} in this bundle (it has ${rows.length})`);

@@ -1,11 +1,12 @@
 // Rebuilds the JSON entries of a bundle into typed objects field by field: only known fields are copied,
 // every value is type-checked, strings and lists are length-capped, and numbers that must be finite are.
 // A failure names the entry and the field path (e.g. "annotations.json rows[12].mz").
+import type { Roi, RoiShape } from '../analysis/roi-types.ts';
 import type { AnalysisVersion, AnnotationRow, JobParams, JobResult, StageStat } from '../job/result.ts';
 import { ANALYSIS_VERSIONS, isAnalysisVersion } from '../score/models/index.ts';
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, jsonNumber, type BundleLimits, type BundleManifest } from './format.ts';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, jsonNumber, MAX_BUNDLE_ROIS, type BundleLimits, type BundleManifest } from './format.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -237,4 +238,38 @@ export function checkAnnotations(raw: unknown, limits: BundleLimits): Annotation
   const c = new Checker('annotations.json', limits);
   const a = c.obj(raw, '(top)');
   return c.arr(a.rows, 'rows', limits.maxRows).map((r, i) => row(c, r, `rows[${i}]`, limits.maxImagesPerRow));
+}
+
+function roiShape(c: Checker, v: unknown, path: string, nPixels: number): RoiShape {
+  const s = c.obj(v, path);
+  const kind = c.oneOf(s.kind, `${path}.kind`, ['polygon', 'rect', 'pixels'] as const);
+  if (kind === 'polygon') {
+    const points = c.nums(s.points, `${path}.points`, true);
+    if (points.length % 2 !== 0) c.fail(`${path}.points`, `${points.length} coordinates, not x,y pairs`);
+    return { kind, points };
+  }
+  if (kind === 'rect') {
+    return { kind, x: c.finite(s.x, `${path}.x`), y: c.finite(s.y, `${path}.y`), w: c.finite(s.w, `${path}.w`), h: c.finite(s.h, `${path}.h`) };
+  }
+  const list = c.arr(s.indices, `${path}.indices`, nPixels);
+  const indices = new Uint32Array(list.length);
+  for (let i = 0; i < list.length; i++) indices[i] = c.int(list[i], `${path}.indices[${i}]`, 0, nPixels - 1);
+  return { kind, indices };
+}
+
+/** A '#rrggbb' colour: it is drawn as an SVG attribute, so nothing else is let through. */
+function roiColor(c: Checker, v: unknown, path: string): string {
+  const s = c.str(v, path);
+  if (!/^#[0-9a-fA-F]{6}$/.test(s)) c.fail(path, `${JSON.stringify(s.slice(0, 40))} is not a #rrggbb colour`);
+  return s;
+}
+
+/** rois.json → the regions of interest (pixel indices checked against the grid of `nPixels` pixels). */
+export function checkRois(raw: unknown, limits: BundleLimits, nPixels: number): Roi[] {
+  const c = new Checker('rois.json', limits);
+  const a = c.obj(raw, '(top)');
+  return c.arr(a.rois, 'rois', MAX_BUNDLE_ROIS).map((v, i) => {
+    const r = c.obj(v, `rois[${i}]`);
+    return { id: c.str(r.id, `rois[${i}].id`), name: c.str(r.name, `rois[${i}].name`), color: roiColor(c, r.color, `rois[${i}].color`), shape: roiShape(c, r.shape, `rois[${i}].shape`, nPixels) };
+  });
 }

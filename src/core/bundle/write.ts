@@ -1,6 +1,7 @@
 // Writes a result bundle (format.ts). The caller supplies the images (they are recomputed from the dataset's
 // segments, see imagesFromSegments), so this module has no dataset or platform dependency.
 import { zipSync, strToU8, type Zippable } from 'fflate';
+import type { Roi } from '../analysis/roi-types.ts';
 import type { AnnotationRow, JobResult } from '../job/result.ts';
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
@@ -12,6 +13,8 @@ import {
   ENTRY_JOB,
   ENTRY_MANIFEST,
   ENTRY_MASK,
+  ENTRY_ROIS,
+  MAX_BUNDLE_ROIS,
   imageEntryName,
   jsonNumberReplacer,
   DEFAULT_LIMITS,
@@ -33,6 +36,8 @@ export interface WriteBundleInput {
   appVersion?: string;
   /** Creation time (ISO 8601); default now. */
   createdAt?: string;
+  /** Regions of interest drawn on the dataset (optional: written as rois.json only when there are some). */
+  rois?: readonly Roi[];
   /** Deflate level of the images (0–9, default 6). */
   level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
@@ -70,6 +75,12 @@ export async function writeBundle(input: WriteBundleInput): Promise<Uint8Array> 
   files[ENTRY_JOB] = json({ result: resultNoRows, dataset: metaNoSegments });
   files[ENTRY_MASK] = new Uint8Array(mask);
   files[ENTRY_ANNOTATIONS] = json({ rows });
+  if (input.rois?.length) {
+    if (input.rois.length > MAX_BUNDLE_ROIS) throw new BundleError(`${input.rois.length} regions of interest; a bundle holds at most ${MAX_BUNDLE_ROIS}`);
+    // typed pixel lists become plain lists in JSON
+    const rois = input.rois.map((r) => ({ ...r, shape: r.shape.kind === 'pixels' ? { kind: 'pixels', indices: Array.from(r.shape.indices) } : r.shape }));
+    files[ENTRY_ROIS] = json({ rois });
+  }
   const entries: Record<string, number> = {};
   let total = 0;
   for (const [k, v] of Object.entries(files)) {
