@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util';
 import { parseMolDb } from '../src/core/chem/moldb.ts';
 import { runAnnotationDetailed } from '../src/core/job/pipeline.ts';
 import type { Executor, MapOptions } from '../src/core/job/executor.ts';
-import type { ScoreTaskInput } from '../src/core/job/score-task.ts';
+import { holdUntilIdle, loadTaskSegments, type ScoreTaskInput } from '../src/core/job/score-task.ts';
 import { emptyScoreResult, scoreIons, type ScoreResult } from '../src/core/score/score-ions.ts';
 import type { Segment } from '../src/core/types.ts';
+import type { SegmentStore } from '../src/core/store.ts';
 import { openDataset } from '../src/platform/node/dataset-cache.ts';
 import { DirCentroidCache } from '../src/platform/node/centroid-cache.ts';
 
@@ -31,6 +32,8 @@ class CaptureExecutor implements Executor {
 
 export interface KernelRun {
   tasks: number;
+  /** Segments read from the store (a task reuses what the previous one held). */
+  segmentLoads: number;
   ions: number;
   pixels: number;
   peaks: number;
@@ -61,6 +64,13 @@ export async function captureTasks(o: { imzml: string; db: string; adducts: stri
 
 export async function runKernel(ds: Awaited<ReturnType<typeof captureTasks>>['ds'], tasks: ScoreTaskInput[], limit = Infinity): Promise<KernelRun> {
   let loadCpu = 0;
+  let loads = 0;
+  const counting = {
+    getSegment: (id: string, i: number) => {
+      loads++;
+      return ds.store.getSegment(id, i);
+    },
+  } as unknown as SegmentStore;
   let scoreCpu = 0;
   let wall = 0;
   let ions = 0;
@@ -71,14 +81,15 @@ export async function runKernel(ds: Awaited<ReturnType<typeof captureTasks>>['ds
   const results: ScoreResult[] = [];
   for (const t of tasks.slice(0, limit)) {
     const c0 = process.cpuUsage();
-    const segments: Segment[] = [];
-    for (const i of t.segments) segments.push(await ds.store.getSegment(t.datasetId, i));
+    // as the score task loads them: the previous task's segments are reused
+    const segments: Segment[] = await loadTaskSegments(t, { store: counting });
     loadCpu += cpuS(process.cpuUsage(c0));
     const c1 = process.cpuUsage();
     const w0 = performance.now();
     const r = scoreIons({ segments, geometry: { width: t.width, height: t.height, mask: t.mask }, centroids: t.centroids, isTarget: t.isTarget, ppm: t.ppm });
     wall += performance.now() - w0;
     scoreCpu += cpuS(process.cpuUsage(c1));
+    holdUntilIdle();
     results.push(r);
     ions += r.n;
     for (let i = 0; i < r.n; i++) {
@@ -91,7 +102,7 @@ export async function runKernel(ds: Awaited<ReturnType<typeof captureTasks>>['ds
     }
   }
   return {
-    tasks: Math.min(limit, tasks.length), ions, pixels: ds.meta.nSpectra, peaks: ds.meta.totalPeaks,
+    tasks: Math.min(limit, tasks.length), segmentLoads: loads, ions, pixels: ds.meta.nSpectra, peaks: ds.meta.totalPeaks,
     loadCpuS: loadCpu, scoreCpuS: scoreCpu, scoreWallS: wall / 1000, peaksPerIon: gathered / Math.max(1, ions),
     scored, withSpatial, withChaos, results,
   };

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { IonScorer, scoreIons, type ScoreInput, type ScoreResult } from '../../src/core/score/score-ions.ts';
 import { scoreIonsV0 } from '../reference/score-ions-v0.ts';
+import { SparseChaosV0 } from '../reference/chaos-v0.ts';
+import { SparseChaos, measureOfChaos } from '../../src/core/score/chaos.ts';
 import { lowerBound, lowerBoundNear, upperBound, upperBoundNear } from '../../src/core/score/windows.ts';
 import { SegmentIndex } from '../../src/core/score/images.ts';
 import type { CentroidTable, Segment } from '../../src/core/types.ts';
@@ -200,5 +202,45 @@ describe('galloping searches equal the plain binary searches', () => {
       const nb = idx.ranges(lo, hi, b);
       expect(Array.from(a.subarray(0, na * 3))).toEqual(Array.from(b.subarray(0, nb * 3)));
     }
+  });
+});
+
+describe('SparseChaos on large images (the row-major walk) equals the dense measure and the reference', () => {
+  it('blobs, rings, stripes and noise of 1k–20k pixels on grids up to 200×150, listed in random order', () => {
+    const r = rng(11);
+    let rowMajorCases = 0;
+    for (let t = 0; t < 24; t++) {
+      const w = 40 + Math.floor(r() * 160);
+      const h = 30 + Math.floor(r() * 120);
+      const area = w * h;
+      const img = new Float32Array(area);
+      const kind = t % 4;
+      const cx = r() * w;
+      const cy = r() * h;
+      const rad = 5 + r() * Math.min(w, h) * 0.7;
+      for (let p = 0; p < area; p++) {
+        const x = p % w;
+        const y = Math.floor(p / w);
+        const d = Math.hypot(x - cx, y - cy);
+        let v = 0;
+        if (kind === 0 && d < rad) v = (1 - d / rad) * 100 * (0.7 + 0.6 * r());
+        else if (kind === 1 && Math.abs(d - rad / 2) < 3) v = 50 + r() * 50;
+        else if (kind === 2 && (x + (y >> 2)) % 7 < 3) v = r() * 100;
+        else if (kind === 3 && r() < 0.4) v = r() < 0.05 ? 1000 : r() * 10;
+        img[p] = v;
+      }
+      const list = [...img.keys()].filter((p) => img[p] !== 0 || r() < 0.01); // some listed zero pixels too
+      for (let i = list.length - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [list[i], list[j]] = [list[j], list[i]];
+      }
+      const pixels = Int32Array.from(list);
+      const span = list.length ? Math.max(...list) - Math.min(...list) + 1 : 0;
+      if (list.length >= 1024 && list.length * 8 >= span) rowMajorCases++;
+      const got = new SparseChaos(w, h).measure(pixels, pixels.length, img, 30);
+      expect(Object.is(got, measureOfChaos(img, w, h, 30)), `case ${t} (${w}×${h}, ${list.length} px)`).toBe(true);
+      expect(Object.is(got, new SparseChaosV0(w, h).measure(pixels, pixels.length, img, 30))).toBe(true);
+    }
+    expect(rowMajorCases).toBeGreaterThan(10);
   });
 });
