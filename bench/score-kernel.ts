@@ -11,7 +11,7 @@ import { parseMolDb } from '../src/core/chem/moldb.ts';
 import { runAnnotationDetailed } from '../src/core/job/pipeline.ts';
 import type { Executor, MapOptions } from '../src/core/job/executor.ts';
 import { holdUntilIdle, loadTaskSegments, type ScoreTaskInput } from '../src/core/job/score-task.ts';
-import { emptyScoreResult, scoreIons, type ScoreResult } from '../src/core/score/score-ions.ts';
+import { emptyScoreResult, scoreIons, ScoreScratch, type ScoreResult } from '../src/core/score/score-ions.ts';
 import type { Segment } from '../src/core/types.ts';
 import type { SegmentStore } from '../src/core/store.ts';
 import { openDataset } from '../src/platform/node/dataset-cache.ts';
@@ -65,6 +65,7 @@ export async function captureTasks(o: { imzml: string; db: string; adducts: stri
 export async function runKernel(ds: Awaited<ReturnType<typeof captureTasks>>['ds'], tasks: ScoreTaskInput[], limit = Infinity): Promise<KernelRun> {
   let loadCpu = 0;
   let loads = 0;
+  let scratch: ScoreScratch | undefined;
   const counting = {
     getSegment: (id: string, i: number) => {
       loads++;
@@ -86,7 +87,9 @@ export async function runKernel(ds: Awaited<ReturnType<typeof captureTasks>>['ds
     loadCpu += cpuS(process.cpuUsage(c0));
     const c1 = process.cpuUsage();
     const w0 = performance.now();
-    const r = scoreIons({ segments, geometry: { width: t.width, height: t.height, mask: t.mask }, centroids: t.centroids, isTarget: t.isTarget, ppm: t.ppm });
+    // one scratch for all tasks, as a worker keeps it (score-task.ts)
+    scratch ??= new ScoreScratch(t.width, t.height);
+    const r = scoreIons({ segments, geometry: { width: t.width, height: t.height, mask: t.mask }, centroids: t.centroids, isTarget: t.isTarget, ppm: t.ppm, scratch });
     wall += performance.now() - w0;
     scoreCpu += cpuS(process.cpuUsage(c1));
     holdUntilIdle();

@@ -2,7 +2,7 @@
 // Loads those segments from the store and scores every ion (images → spectral, spatial, chaos → MSM).
 import type { CentroidTable, Segment } from '../types.ts';
 import type { TaskContext } from './task-context.ts';
-import { scoreIons, type ScoreResult } from '../score/score-ions.ts';
+import { ScoreScratch, scoreIons, type ScoreResult } from '../score/score-ions.ts';
 
 export interface ScoreTaskInput {
   datasetId: string;
@@ -23,6 +23,8 @@ export interface ScoreTaskInput {
  * HOLD_MS: an idle worker does not keep dataset memory after the job.
  */
 let held: { datasetId: string; index: number; segment: Segment }[] = [];
+/** The kernel's scratch of the previous task (same lifetime as `held`). */
+let heldScratch: ScoreScratch | null = null;
 let release: ReturnType<typeof setTimeout> | null = null;
 const HOLD_MS = 1500;
 
@@ -36,6 +38,7 @@ export function holdUntilIdle(): void {
 /** Drops the held segments now (tests; a store whose data changed). */
 export function releaseHeldSegments(): void {
   held = [];
+  heldScratch = null;
   if (release !== null) clearTimeout(release);
   release = null;
 }
@@ -61,14 +64,21 @@ export async function loadTaskSegments(input: ScoreTaskInput, ctx: TaskContext):
 
 export async function scoreTask(input: ScoreTaskInput, ctx: TaskContext): Promise<ScoreResult> {
   const segments = await loadTaskSegments(input, ctx);
+  const { width, height } = input;
+  if (!heldScratch || heldScratch.width !== width || heldScratch.height !== height) heldScratch = null;
+  const scratch = heldScratch ?? new ScoreScratch(width, height);
+  heldScratch = null; // not shared while in use (a failing task leaves it to the collector)
   try {
-    return scoreIons({
+    const result = scoreIons({
       segments,
       geometry: { width: input.width, height: input.height, mask: input.mask },
       centroids: input.centroids,
       isTarget: input.isTarget,
       ppm: input.ppm,
+      scratch,
     });
+    heldScratch = scratch;
+    return result;
   } finally {
     holdUntilIdle();
   }
