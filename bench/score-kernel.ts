@@ -1,10 +1,12 @@
 // `node --import tsx bench/score-kernel.ts --imzml F --db DB [--adducts +H,+Na,+K] [--sigma S] [--ppm P]
-//  [--cache-dir D] [--tasks N] [--json OUT]`: the score stage's kernel alone, in this thread. Runs the job's
+//  [--cache-dir D] [--tasks N] [--json OUT --label L]`: the score stage's kernel alone, in this thread. Runs the job's
 // stages up to `plan` (dataset and centroids from the CLI's cache dir), then scores every planned task inline and
 // reports CPU time split into segment loading and scoring, with per-ion counters (peaks gathered per ion, ions
 // that reach each metric). A measuring tool for issue 13: the worker pool, messaging and other helpers' load
 // are out of the picture, so before/after figures of the kernel compare back to back.
 import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseMolDb } from '../src/core/chem/moldb.ts';
@@ -118,6 +120,7 @@ async function main() {
       sigma: { type: 'string', default: '0.000619' }, ppm: { type: 'string', default: '3' },
       'cache-dir': { type: 'string', default: process.env.IMZLENS_CACHE_DIR }, tasks: { type: 'string' },
       workers: { type: 'string', default: '2' }, repeat: { type: 'string', default: '1' },
+      json: { type: 'string' }, label: { type: 'string', default: 'current' },
     },
   });
   if (!values.imzml || !values.db || !values['cache-dir']) throw new Error('usage: --imzml F --db DB --cache-dir D (the CLI cache dir of an earlier annotate run)');
@@ -130,7 +133,12 @@ async function main() {
   for (let rep = 0; rep < Number(values.repeat); rep++) {
     const r = await runKernel(ds, tasks, values.tasks ? Number(values.tasks) : Infinity);
     const { results: _r, ...rest } = r;
-    process.stdout.write(`${JSON.stringify({ ...rest, usPerIon: (r.scoreCpuS / r.ions) * 1e6 })}\n`);
+    const row = { label: values.label, dataset: basename(values.imzml), date: new Date().toISOString(), load1: loadavg()[0], ...rest, usPerIon: (r.scoreCpuS / r.ions) * 1e6, nsPerIonPixel: (r.scoreCpuS / (r.ions * r.pixels)) * 1e9 };
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+    if (values.json) {
+      const rows = existsSync(values.json) ? (JSON.parse(readFileSync(values.json, 'utf8')) as unknown[]) : [];
+      writeFileSync(values.json, `${JSON.stringify([...rows, row], null, 1)}\n`);
+    }
   }
 }
 
