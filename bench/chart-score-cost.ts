@@ -61,6 +61,14 @@ export function buildScoreCostChart(rows: readonly ScoreCostRow[]): { svg: strin
       series.push({ name: `${g.label}: + segment loads`, color: PALETTE[i % PALETTE.length], dash: '6 4', points: pts });
     }
   });
+  // slope-1 guide through the last point of the last label: points on it cost the same per ion × pixel
+  const ref = groups.at(-1)?.rows.at(-1);
+  const all = groups.flatMap((g) => g.rows);
+  if (ref && all.length > 1) {
+    const k = ref.scoreCpuS / (ref.pixels * ref.ions);
+    const xs = all.map((r) => r.pixels * r.ions);
+    series.push({ name: 'linear in pixels × ions', color: '#7f7f7f', dash: '2 4', points: [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: k * x })) });
+  }
   const svg = lineChart({
     title: 'score stage: CPU seconds against pixels × ions',
     subtitle: 'bench/score-kernel.ts: every score task of the job inline in one thread; CoreMetabolome v3, +H/+Na/+K, 20 decoys',
