@@ -2,8 +2,8 @@
 // MSM, the completeness gate and the extra per-ion metrics.
 //
 // Hot path design: the 4 isotope images of an ion are accumulated into one reusable dense float32
-// scratch array, interleaved per pixel (the 4 values of a pixel share a cache line); the touched
-// pixels are listed and re-zeroed afterwards, so per-ion cost is proportional to its number of peaks,
+// scratch array of 4 planes (a window's peaks scatter into one 4 B-per-pixel plane, the kernel's hot,
+// cache-bound step; issue 13); the touched pixels are listed and re-zeroed afterwards, so per-ion cost is proportional to its number of peaks,
 // not to the image size. Pixel sums are float32 like
 // METASPACE's `np.add.at` into float32 arrays, so the pixel values are bit-identical; metric sums are
 // float64. Spatial correlation over all sample pixels is computed from the sparse support with exact
@@ -32,12 +32,12 @@ export interface ScoreInput {
 }
 
 /**
- * The kernel's per-pixel scratch for one image size: ~22 bytes per grid pixel (the interleaved 4-image float32
+ * The kernel’s per-pixel scratch for one image size: ~22 bytes per grid pixel (the 4-plane float32 image
  * array, touched flags, the sparse chaos buffers). Every use leaves it all-zero, so a thread can keep one
  * and skip allocating and zero-filling it for each task (on a 250k-pixel grid that is ~11 MB per task).
  */
 export class ScoreScratch {
-  /** The 4 isotope images interleaved: value of slot k at pixel p is img[p * 4 + k]. */
+  /** The 4 isotope images as planes: value of slot k at pixel p is img[k * area + p]. */
   readonly img: Float32Array;
   readonly touched: Uint8Array;
   /** Listed pixels per isotope slot (grown on demand). */
@@ -117,7 +117,8 @@ export class IonScorer {
   private readonly targetedDb: boolean;
   private readonly nLevels: number;
 
-  /** The 4 isotope images interleaved: value of slot k at pixel p is img[p * 4 + k] (one cache line per pixel). */
+  /** The 4 isotope images as planes: value of slot k at pixel p is img[k * area + p]. A window's peaks scatter
+   * into one plane (4 B × grid pixels), which stays in L2 on grids where the interleaved layout (16 B) did not. */
   private readonly img: Float32Array;
   /** Bit k set when pixel p is listed in uniq[k] for the current ion (re-zeroed after each ion). */
   private readonly touched: Uint8Array;
@@ -212,6 +213,9 @@ export class IonScorer {
     const segs = this.index.segments;
     const out = this.rangesOut;
     const area = this.width * this.height;
+    const a1 = area;
+    const a2 = 2 * area;
+    const a3 = 3 * area;
 
     // 1. Gather the 4 windows into the scratch images. While no pixel repeats within a window (the usual
     // case), each pixel's float32 sum is its one peak's intensity and the pixels are listed in peak order,
@@ -234,6 +238,7 @@ export class IonScorer {
       cnt[k] = count;
       if (count < minPx) continue; // METASPACE drops images with nnz < min_px
       const bit = 1 << k;
+      const kOff = k * area;
       let uq = this.uniq[k];
       if (uq.length < count) {
         uq = new Int32Array(Math.max(count, uq.length * 2));
@@ -264,7 +269,7 @@ export class IonScorer {
           } else {
             repeated = true;
           }
-          img[p * 4 + k] += v; // float32 store: the same rounding as METASPACE's float32 np.add.at
+          img[kOff + p] += v; // float32 store: the same rounding as METASPACE's float32 np.add.at
           sw += v;
           swm += v * Math.fround(smz[j]); // METASPACE keeps the m/z image in float32
           if (v < mn) mn = v;
@@ -279,7 +284,7 @@ export class IonScorer {
         mn = 0;
         mx = 0;
         for (let q = 0; q < m; q++) {
-          const v = img[uq[q] * 4 + k];
+          const v = img[kOff + uq[q]];
           t += v;
           if (v < mn) mn = v;
           if (v > mx) mx = v;
@@ -337,7 +342,7 @@ export class IonScorer {
       let only1 = 0;
       for (let q = 0; q < n1; q++) {
         const p = uq1[q];
-        const dy = img[p * 4 + 1] - my1;
+        const dy = img[a1 + p] - my1;
         syy1 += dy * dy;
         if ((touched[p] & 1) === 0) {
           sxy1 -= mx * dy;
@@ -349,7 +354,7 @@ export class IonScorer {
       let only2 = 0;
       for (let q = 0; q < n2; q++) {
         const p = uq2[q];
-        const dy = img[p * 4 + 2] - my2;
+        const dy = img[a2 + p] - my2;
         syy2 += dy * dy;
         if ((touched[p] & 1) === 0) {
           sxy2 -= mx * dy;
@@ -361,7 +366,7 @@ export class IonScorer {
       let only3 = 0;
       for (let q = 0; q < n3; q++) {
         const p = uq3[q];
-        const dy = img[p * 4 + 3] - my3;
+        const dy = img[a3 + p] - my3;
         syy3 += dy * dy;
         if ((touched[p] & 1) === 0) {
           sxy3 -= mx * dy;
@@ -375,11 +380,11 @@ export class IonScorer {
       let pos0 = 0;
       let sxx = 0;
       for (let q = 0; q < n0; q++) {
-        const o = uq0[q] * 4;
-        const x = img[o];
-        const y1 = img[o + 1];
-        const y2 = img[o + 2];
-        const y3 = img[o + 3];
+        const p = uq0[q];
+        const x = img[p];
+        const y1 = img[a1 + p];
+        const y2 = img[a2 + p];
+        const y3 = img[a3 + p];
         // spectral: pattern match over the pixels where I0 > 0 (pyImagingMSpec isotope_pattern_match)
         if (x > 0) {
           pos0++;
@@ -432,29 +437,29 @@ export class IonScorer {
     // 4. Re-zero the touched scratch pixels.
     for (let q = 0; q < n0; q++) {
       const p = uq0[q];
-      img[p * 4] = 0;
+      img[p] = 0;
       touched[p] = 0;
     }
     for (let q = 0, e = nu[1]; q < e; q++) {
       const p = uq1[q];
-      img[p * 4 + 1] = 0;
+      img[a1 + p] = 0;
       touched[p] = 0;
     }
     for (let q = 0, e = nu[2]; q < e; q++) {
       const p = uq2[q];
-      img[p * 4 + 2] = 0;
+      img[a2 + p] = 0;
       touched[p] = 0;
     }
     for (let q = 0, e = nu[3]; q < e; q++) {
       const p = uq3[q];
-      img[p * 4 + 3] = 0;
+      img[a3 + p] = 0;
       touched[p] = 0;
     }
   }
 
   /** Chaos of I0, computed on its sparse support (equals the dense full-image value). */
   private chaos(n0: number): number {
-    return chaosFromMoc(this.sparseChaos.measure(this.uniq[0], n0, this.img, this.nLevels, 4));
+    return chaosFromMoc(this.sparseChaos.measure(this.uniq[0], n0, this.img, this.nLevels, 1));
   }
 }
 
