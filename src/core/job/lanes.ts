@@ -1,5 +1,9 @@
-// The scheduling loop shared by the worker pools: each lane (a worker) takes the next input until all are
-// done, the first failure stops every lane, an abort becomes a CancelledError. Results keep input order.
+// The scheduling loop shared by the worker pools: each lane (a worker) works through its own contiguous share
+// of the inputs in order and, when that is done, takes the upper half of the largest share left (work
+// stealing), so all lanes stay busy to the end. Contiguous shares matter for the score tasks: the plan lists
+// them in m/z order, neighbouring tasks read the same dataset segments, and a worker keeps the segments of its
+// previous task (score-task.ts). The first failure stops every lane, an abort becomes a CancelledError.
+// Results keep input order.
 import { CancelledError, type MapOptions } from './executor.ts';
 
 export async function runInLanes<L, I, O>(
@@ -10,7 +14,30 @@ export async function runInLanes<L, I, O>(
 ): Promise<{ results: O[]; failed: Error | null }> {
   const { signal, onProgress } = options;
   const results = new Array<O>(inputs.length);
-  let next = 0;
+  const n = inputs.length;
+  const L = lanes.length;
+  // lane l's share is [from[l], to[l])
+  const from = lanes.map((_, l) => Math.floor((l * n) / L));
+  const to = lanes.map((_, l) => Math.floor(((l + 1) * n) / L));
+  const take = (l: number): number => {
+    if (from[l] < to[l]) return from[l]++;
+    let victim = -1;
+    let most = 0;
+    for (let m = 0; m < L; m++) {
+      const left = to[m] - from[m];
+      if (left > most) {
+        most = left;
+        victim = m;
+      }
+    }
+    if (victim < 0) return -1;
+    const mid = from[victim] + Math.ceil(most / 2);
+    if (mid >= to[victim]) return from[victim]++; // one input left: take it
+    from[l] = mid;
+    to[l] = to[victim];
+    to[victim] = mid;
+    return from[l]++;
+  };
   let done = 0;
   let failed: Error | null = null;
   const onAbort = () => {
@@ -18,9 +45,11 @@ export async function runInLanes<L, I, O>(
     options.onAbort();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const lane = async (l: L) => {
-    while (!failed && next < inputs.length) {
-      const i = next++;
+  const lane = async (l: L, li: number) => {
+    for (;;) {
+      if (failed) return;
+      const i = take(li);
+      if (i < 0) return;
       try {
         results[i] = await run(l, inputs[i]);
       } catch (e) {
@@ -32,7 +61,7 @@ export async function runInLanes<L, I, O>(
     }
   };
   try {
-    await Promise.all(lanes.map(lane));
+    await Promise.all(lanes.map((l, li) => lane(l, li)));
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

@@ -225,12 +225,22 @@ export class SparseChaos {
 
     let max = 0; // the dense image has zeros elsewhere, so its max is at least 0
     let notNull = 0;
+    let pMin = area;
+    let pMax = -1;
     for (let q = 0; q < n; q++) {
-      const v = image[pixels[q] * stride];
+      const p = pixels[q];
+      const v = image[p * stride];
       if (v > max) max = v;
       if (v > 0) notNull++;
+      if (p < pMin) pMin = p;
+      if (p > pMax) pMax = p;
     }
     if (notNull === 0) return NaN; // 1 − 0/0 in the C++
+    // A large image (its pixels fill ≥ 1/8 of their index range) is walked in row-major order: the lists
+    // are rebuilt by scanning the scratch over that range, so the dilation, erosion and union-find read
+    // memory sequentially instead of in the peaks' random pixel order (~3× faster on a 50k-pixel image).
+    // The component counts do not depend on the order the pixels are visited in.
+    const rowMajor = n >= 1024 && n * 8 >= pMax - pMin + 1;
     const t = this.thresholds;
     for (let k = 0; k < nLevels; k++) t[k] = Math.fround(Math.fround(max * k) / nLevels);
 
@@ -238,15 +248,25 @@ export class SparseChaos {
     if (this.listA.length < n) this.listA = new Int32Array(Math.max(n, this.listA.length * 2));
     const A = this.listA;
     let nA = 0;
+    const scale = nLevels / max;
     for (let q = 0; q < n; q++) {
       const p = pixels[q];
       const v = image[p * stride];
-      let j = 0;
+      // the level count is the length of the prefix of (non-decreasing) thresholds below v: start from
+      // the estimate v/max·n and settle it against the float32 thresholds in both directions
+      let j = (v * scale) | 0;
+      if (!(j > 0)) j = 0;
+      else if (j > nLevels) j = nLevels;
       while (j < nLevels && v > t[j]) j++;
+      while (j > 0 && !(v > t[j - 1])) j--;
       if (j > 0) {
         level[p] = j;
         A[nA++] = p;
       }
+    }
+    if (rowMajor) {
+      nA = 0;
+      for (let p = pMin; p <= pMax; p++) if (level[p] !== 0) A[nA++] = p;
     }
 
     // Dilation by scattering each level into its cross; S = pixels touched.
@@ -276,6 +296,12 @@ export class SparseChaos {
         if (lv > dil[p + w]) dil[p + w] = lv;
       }
     }
+    if (rowMajor) {
+      const lo = pMin >= w ? pMin - w : 0;
+      const hi = pMax + w < area ? pMax + w : area - 1;
+      nS = 0;
+      for (let p = lo; p <= hi; p++) if (dil[p] !== 0) S[nS++] = p;
+    }
 
     // Erosion (min over the in-bounds 3×3) on the support; bucket the survivors by level.
     const start = this.start;
@@ -290,11 +316,15 @@ export class SparseChaos {
       const x0 = x > 0 ? x - 1 : x;
       const x1 = x < w - 1 ? x + 1 : x;
       let m = dil[p];
-      for (let yy = y0; yy <= y1 && m > 0; yy++) {
+      // stop at the first zero: most support pixels of a scattered image have one among their first reads
+      scan: for (let yy = y0; yy <= y1; yy++) {
         const row = yy * w;
         for (let xx = x0; xx <= x1; xx++) {
           const v = dil[row + xx];
-          if (v < m) m = v;
+          if (v < m) {
+            m = v;
+            if (m === 0) break scan;
+          }
         }
       }
       ero[p] = m;

@@ -1,7 +1,7 @@
 // Ion images over m/z-sorted dataset segments (spec §5). A window may straddle segment borders, so
 // every lookup goes through SegmentIndex, which turns [lo, hi] into per-segment peak index ranges.
 import type { DatasetGeometry, Segment } from '../types.ts';
-import { lowerBound, upperBound, windowBounds } from './windows.ts';
+import { lowerBound, lowerBoundNear, upperBound, upperBoundNear, windowBounds } from './windows.ts';
 
 export class SegmentOrderError extends Error {
   override name = 'SegmentOrderError';
@@ -66,6 +66,43 @@ export class SegmentIndex {
       const mz = seg.mz;
       const start = this.first[k] >= lo ? 0 : lowerBound(mz, lo);
       const end = this.last[k] <= hi ? mz.length : upperBound(mz, hi, start);
+      if (end > start) {
+        out[count * 3] = this.ids[k];
+        out[count * 3 + 1] = start;
+        out[count * 3 + 2] = end;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * `ranges` for a caller that visits windows in roughly increasing m/z (the score kernel, ions sorted by
+   * m/z): the searches start from where the previous window of the same slot began — `hint[at]` (a
+   * non-empty segment's ordinal) and `hint[at + 1]` (a peak index in it) — and gallop from there, then
+   * the hint moves to this window's start. The triples are exactly those of `ranges(lo, hi, out)`.
+   */
+  rangesNear(lo: number, hi: number, out: Int32Array, hint: Int32Array, at: number): number {
+    const n = this.ids.length;
+    const first = this.first;
+    const last = this.last;
+    // first non-empty segment whose last m/z >= lo, walking from the hinted one (segments are few)
+    let a = hint[at];
+    if (a > n) a = n;
+    while (a > 0 && last[a - 1] >= lo) a--;
+    while (a < n && last[a] < lo) a++;
+    let count = 0;
+    for (let k = a; k < n && first[k] <= hi; k++) {
+      const mz = this.segments[this.ids[k]].mz;
+      let start: number;
+      if (first[k] >= lo) start = 0;
+      else if (k === hint[at]) start = lowerBoundNear(mz, lo, hint[at + 1]);
+      else start = lowerBound(mz, lo);
+      if (k === a) {
+        hint[at] = a;
+        hint[at + 1] = start;
+      }
+      const end = last[k] <= hi ? mz.length : upperBoundNear(mz, hi, start, start);
       if (end > start) {
         out[count * 3] = this.ids[k];
         out[count * 3 + 1] = start;

@@ -54,3 +54,77 @@ export function upperBound(arr: Float64Array, x: number, from = 0, to = arr.leng
   }
   return lo;
 }
+
+/**
+ * `lowerBound` started from a guess `hint` in [from, to]: gallops (1, 2, 4, … steps) from the hint towards
+ * the answer, then bisects the last step. Same result as `lowerBound(arr, x, from, to)` for any hint; costs
+ * O(log distance), and touches memory near the hint, so windows visited in m/z order stay in cache.
+ */
+export function lowerBoundNear(arr: Float64Array, x: number, hint: number, from = 0, to = arr.length): number {
+  let h = hint < from ? from : hint > to ? to : hint;
+  let lo: number;
+  let hi: number;
+  if (h < to && arr[h] < x) {
+    // answer in (h, to]
+    lo = h + 1;
+    let step = 1;
+    hi = lo;
+    while (hi < to && arr[hi] < x) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > to) hi = to;
+  } else {
+    // answer in [from, h]
+    hi = h;
+    let step = 1;
+    lo = h;
+    while (lo > from && !(arr[lo - 1] < x)) {
+      hi = lo - 1;
+      lo -= step;
+      step *= 2;
+      if (lo < from) lo = from;
+    }
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `upperBound` started from a guess `hint` in [from, to] (see lowerBoundNear); same result for any hint. */
+export function upperBoundNear(arr: Float64Array, x: number, hint: number, from = 0, to = arr.length): number {
+  let h = hint < from ? from : hint > to ? to : hint;
+  let lo: number;
+  let hi: number;
+  if (h < to && arr[h] <= x) {
+    lo = h + 1;
+    let step = 1;
+    hi = lo;
+    while (hi < to && arr[hi] <= x) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > to) hi = to;
+  } else {
+    hi = h;
+    let step = 1;
+    lo = h;
+    while (lo > from && arr[lo - 1] > x) {
+      hi = lo - 1;
+      lo -= step;
+      step *= 2;
+      if (lo < from) lo = from;
+    }
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
