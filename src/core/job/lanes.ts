@@ -9,7 +9,9 @@ import { CancelledError, type MapOptions } from './executor.ts';
 export async function runInLanes<L, I, O>(
   lanes: L[],
   inputs: I[],
-  run: (lane: L, input: I) => Promise<O>,
+  /** `next`: the input this lane will most likely run after this one (its share's next), so a worker can read its
+   * data ahead (the page's task workers prefetch segments); undefined at the end of a share. */
+  run: (lane: L, input: I, next: I | undefined) => Promise<O>,
   options: MapOptions & { onAbort(): void },
 ): Promise<{ results: O[]; failed: Error | null }> {
   const { signal, onProgress } = options;
@@ -50,8 +52,9 @@ export async function runInLanes<L, I, O>(
       if (failed) return;
       const i = take(li);
       if (i < 0) return;
+      const next = from[li] < to[li] ? inputs[from[li]] : undefined;
       try {
-        results[i] = await run(l, inputs[i]);
+        results[i] = await run(l, inputs[i], next);
       } catch (e) {
         failed ??= signal?.aborted ? new CancelledError() : (e as Error);
         return;

@@ -1,11 +1,11 @@
 // Executor over Web Workers (comlink), one module worker per core by default. Each worker runs the same
 // registered task functions as the Node pool and Lambda, reading segments from IndexedDB itself, so only
 // task descriptions go in and results (buffers transferred) come out. Inputs are handed out with data affinity
-// (core/job/affinity.ts: each worker a contiguous run of the m/z-ordered tasks) and each call names the worker's
+// (core/job/lanes.ts: each worker a contiguous share of the m/z-ordered tasks, then work stealing) and each call names the worker's
 // likely next input, so the worker can read its segments while it computes the current one.
 // Cancel terminates the workers (a running task cannot be interrupted otherwise); the next map respawns them.
 // A worker that crashes (uncaught error, failed load) fails the job with its message.
-import { runWithAffinity } from '../../core/job/affinity.ts';
+import { runInLanes } from '../../core/job/lanes.ts';
 import * as Comlink from 'comlink';
 import { CancelledError, type Executor, type MapOptions } from '../../core/job/executor.ts';
 
@@ -92,7 +92,7 @@ export class WorkerPool implements Executor {
     if (inputs.length === 0) return [];
     const n = Math.min(this.concurrency, inputs.length);
     while (this.slots.length < n) this.spawn();
-    const { results: out, failed } = await runWithAffinity(this.slots.slice(0, n), inputs, (slot, input, next) => this.runOn(slot, task, input, next) as Promise<O>, {
+    const { results: out, failed } = await runInLanes(this.slots.slice(0, n), inputs, (slot, input, next) => this.runOn(slot, task, input, next) as Promise<O>, {
       signal,
       onProgress,
       onAbort: () => this.terminateAll(new CancelledError()),
