@@ -16,6 +16,7 @@ import type { CentroidTable, DatasetGeometry, Segment } from '../../src/core/typ
 import { SparseChaosV0 as SparseChaos, chaosFromMocV0 as chaosFromMoc } from './chaos-v0.ts';
 import { SegmentIndex } from '../../src/core/score/images.ts';
 import { windowHalfWidth } from '../../src/core/score/windows.ts';
+import { metaspaceChaos } from '../../src/core/score/chaos-compact.ts';
 
 export interface ScoreInput {
   segments: Segment[];
@@ -380,9 +381,15 @@ export class IonScorerV0 {
     return s < 0 ? 0 : s > 1 ? 1 : s;
   }
 
-  /** Chaos of I0, computed on its sparse support (equals the dense full-image value). */
+  /**
+   * Chaos of I0. Changed after the kernel was frozen here: METASPACE measures chaos on its cut of the image
+   * (src/core/score/chaos-compact.ts, checked against ims-cpp), so the reference uses that dense path.
+   */
   private chaos(n0: number): number {
-    return chaosFromMoc(this.sparseChaos.measure(this.uniq[0], n0, this.img, this.nLevels, 4));
+    const px = this.uniq[0];
+    const vals = new Float32Array(n0);
+    for (let q = 0; q < n0; q++) vals[q] = this.img[px[q] * 4];
+    return metaspaceChaos(px, vals, n0, this.width, this.height, this.nLevels);
   }
 }
 

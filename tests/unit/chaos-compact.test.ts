@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chaosGrid, chaosLines, metaspaceChaos } from '../../src/core/score/chaos-compact.ts';
 import { chaosMetric } from '../../src/core/score/chaos.ts';
+import { scoreIons } from '../../src/core/score/score-ions.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 
 interface Case { name: string; width: number; height: number; pixels: number[]; values: number[]; chaos: number; chaosFullImage: number }
@@ -48,5 +49,19 @@ describe("METASPACE chaos_metric's cut of the image", () => {
     expect(chaosMetric(dense, c.width, c.height)).toBeCloseTo(0.78333, 4);
     expect(metaspaceChaos(Int32Array.from(c.pixels), Float32Array.from(c.values), c.pixels.length, c.width, c.height)).toBeCloseTo(0.75, 12);
     expect(chaosGrid(Int32Array.from(c.pixels), c.pixels.length, c.width, c.height)).toMatchObject({ width: 1, height: 4 });
+  });
+
+  it('the scorer gives METASPACE’s value: each fixture image as the principal-peak image of one target ion', () => {
+    const wrong: string[] = [];
+    for (const c of fixture.cases) {
+      // one segment: the image's pixels as peaks at m/z 100 (the ion's only isotope), pixel order = m/z order
+      const n = c.pixels.length;
+      const segment = { mz: new Float64Array(n).fill(100), intensity: Float32Array.from(c.values), pixel: Uint32Array.from(c.pixels) };
+      const geometry = { width: c.width, height: c.height, mask: new Uint8Array(c.width * c.height).fill(1) };
+      const centroids = { n: 1, mzs: Float64Array.from([100, 0, 0, 0]), ints: Float64Array.from([100, 0, 0, 0]), nPeaks: Uint8Array.from([1]) };
+      const res = scoreIons({ segments: [segment], geometry, centroids, isTarget: Uint8Array.from([1]), ppm: 3 });
+      if (res.chaos[0] !== c.chaos) wrong.push(`${c.name}: ${res.chaos[0]} vs ${c.chaos}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });

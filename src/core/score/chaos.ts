@@ -213,13 +213,14 @@ export class SparseChaos {
    * @param pixels distinct pixel indices (row-major, < width*height); only the first `n` are used
    * @param image dense float32 image holding the value of pixel p at image[p * stride] (other pixels
    *   are not read); stride > 1 reads one plane of an interleaved multi-image array
+   * @param w grid width and height the pixel indices refer to (default: this instance's; may be smaller)
    */
-  measure(pixels: Int32Array, n: number, image: Float32Array, nLevels = 30, stride = 1): number {
+  measure(pixels: Int32Array, n: number, image: Float32Array, nLevels = 30, stride = 1, w = this.width, h = this.height): number {
     if (!(nLevels >= 1 && nLevels <= 32) || !Number.isInteger(nLevels)) {
       throw new RangeError(`measureOfChaos: n_levels must be an integer in 1..32 (got ${nLevels})`);
     }
-    const w = this.width;
-    const h = this.height;
+    // a smaller grid (METASPACE's cut of the image, chaos-compact.ts) reuses the same scratch
+    if (w * h > this.width * this.height) throw new RangeError(`SparseChaos: a ${w}×${h} grid does not fit the ${this.width}×${this.height} scratch`);
     const area = w * h;
     const { level, dil, ero, added, parent } = this;
 

@@ -11,6 +11,7 @@
 // (SparseChaos), so a scattered image on a large grid costs its pixel count, not the grid area.
 import type { CentroidTable, DatasetGeometry, Segment } from '../types.ts';
 import { SparseChaos, chaosFromMoc } from './chaos.ts';
+import { chaosGrid } from './chaos-compact.ts';
 import { SegmentIndex } from './images.ts';
 import { windowHalfWidth } from './windows.ts';
 
@@ -43,11 +44,14 @@ export class ScoreScratch {
   /** Listed pixels per isotope slot (grown on demand). */
   readonly uniq: Int32Array[];
   readonly sparseChaos: SparseChaos;
+  /** I0's values on METASPACE's cut of the grid (chaos-compact.ts), by compact pixel index; all-zero between uses. */
+  readonly chaosValues: Float32Array;
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
     const area = width * height;
+    this.chaosValues = new Float32Array(area);
     this.img = new Float32Array(area * 4);
     this.touched = new Uint8Array(area);
     this.uniq = [0, 1, 2, 3].map(() => new Int32Array(64));
@@ -194,6 +198,7 @@ export class IonScorer {
       // leave the scratch clean for the next call
       this.img.fill(0);
       this.touched.fill(0);
+      this.scratch.chaosValues.fill(0);
       throw e;
     }
     return res;
@@ -457,9 +462,20 @@ export class IonScorer {
     }
   }
 
-  /** Chaos of I0, computed on its sparse support (equals the dense full-image value). */
+  /**
+   * Chaos of I0 as METASPACE computes it: on the grid its chaos_metric cuts around the signal (chaos-compact.ts),
+   * from I0's sparse support (the same value as the dense cut image).
+   */
   private chaos(n0: number): number {
-    return chaosFromMoc(this.sparseChaos.measure(this.uniq[0], n0, this.img, this.nLevels, 1));
+    const px = this.uniq[0];
+    const grid = chaosGrid(px, n0, this.width, this.height);
+    if (!grid) return chaosFromMoc(this.sparseChaos.measure(px, n0, this.img, this.nLevels, 1));
+    const vals = this.scratch.chaosValues;
+    const at = grid.pixels;
+    for (let q = 0; q < n0; q++) vals[at[q]] = this.img[px[q]];
+    const moc = this.sparseChaos.measure(at, n0, vals, this.nLevels, 1, grid.width, grid.height);
+    for (let q = 0; q < n0; q++) vals[at[q]] = 0;
+    return chaosFromMoc(moc);
   }
 }
 
