@@ -74,9 +74,14 @@ export function dbFingerprint(db: MolDb): string {
   return f;
 }
 
+/** Bumped when the same parameters give other numbers (2: chaos on METASPACE's cut of the image), so Run
+ * recomputes instead of reopening an older result; older results stay listed and open as they were. */
+const ENGINE_VERSION = 2;
+
 export function jobKey(datasetId: string, dbs: readonly SelectedDb[], params: JobParams): string {
   const p = params;
   return `${datasetId}|${hashStrings([
+    ENGINE_VERSION,
     ...dbs.map((d) => `${d.id}:${dbFingerprint(d.db)}`),
     p.polarity, p.adducts.join(','), p.neutralLosses.join(','), p.chemMods.join(','),
     p.sigma, p.ppm, p.decoys, p.analysisVersion,

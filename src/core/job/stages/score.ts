@@ -38,8 +38,9 @@ export async function scoreStage(p: ScoreStageInput): Promise<ScoreResult> {
   return merged;
 }
 
+// v2: chaos on METASPACE's cut of the image (chaos-compact.ts); v1 entries are never found again
 function scoreCacheKey(meta: DatasetMeta, centroids: CentroidTable, isTarget: Uint8Array, ppm: number): string {
-  return new Hasher().string('score-v1').string(meta.id).string(String(meta.totalPeaks)).typed(centroids.mzs).typed(centroids.ints).typed(isTarget).number(ppm).hex();
+  return new Hasher().string('score-v2').string(meta.id).string(String(meta.totalPeaks)).typed(centroids.mzs).typed(centroids.ints).typed(isTarget).number(ppm).hex();
 }
 
 /** Number of ions the tasks score (the stage's item count). */
