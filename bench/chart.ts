@@ -1,4 +1,4 @@
-// Charts and scaling fits from the machine-readable results (bench/results/{typical,interactive,large}.json):
+// Charts and scaling fits from the machine-readable results (bench/results/{typical,interactive,interactive-sizes,large}.json):
 // bench/chart.svg (log-log time against pixels, per stage and total, 1 vs 2 workers), bench/chart-ions.svg (time
 // against ion formulas), and bench/results/scaling.md (power-law exponents fitted to the same points).
 // Run by `npm run bench` after the scenarios, or alone: `npx tsx bench/chart.ts`.
@@ -13,7 +13,7 @@ interface Results { rows: BenchRow[]; quick?: boolean }
 
 export function loadRows(resultsDir: string): BenchRow[] {
   const rows: BenchRow[] = [];
-  for (const name of ['typical', 'interactive', 'large']) {
+  for (const name of ['typical', 'interactive', 'interactive-sizes', 'large']) {
     const f = join(resultsDir, `${name}.json`);
     if (!existsSync(f)) continue;
     const r = JSON.parse(readFileSync(f, 'utf8')) as Results;
