@@ -11,7 +11,7 @@
 // (SparseChaos), so a scattered image on a large grid costs its pixel count, not the grid area.
 import type { CentroidTable, DatasetGeometry, Segment } from '../types.ts';
 import { SparseChaos, chaosFromMoc } from './chaos.ts';
-import { chaosGrid } from './chaos-compact.ts';
+import { ChaosCut } from './chaos-compact.ts';
 import { SegmentIndex } from './images.ts';
 import { windowHalfWidth } from './windows.ts';
 
@@ -44,13 +44,16 @@ export class ScoreScratch {
   /** Listed pixels per isotope slot (grown on demand). */
   readonly uniq: Int32Array[];
   readonly sparseChaos: SparseChaos;
-  /** I0's values on METASPACE's cut of the grid (chaos-compact.ts), by compact pixel index; all-zero between uses. */
+  /** METASPACE's cut of I0's grid for chaos (chaos-compact.ts), and I0's values on it by compact pixel index
+   * (all-zero between uses). */
+  readonly chaosCut: ChaosCut;
   readonly chaosValues: Float32Array;
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
     const area = width * height;
+    this.chaosCut = new ChaosCut(width, height);
     this.chaosValues = new Float32Array(area);
     this.img = new Float32Array(area * 4);
     this.touched = new Uint8Array(area);
@@ -468,10 +471,11 @@ export class IonScorer {
    */
   private chaos(n0: number): number {
     const px = this.uniq[0];
-    const grid = chaosGrid(px, n0, this.width, this.height);
+    const cut = this.scratch.chaosCut;
+    const grid = cut.cut(px, n0);
     if (!grid) return chaosFromMoc(this.sparseChaos.measure(px, n0, this.img, this.nLevels, 1));
     const vals = this.scratch.chaosValues;
-    const at = grid.pixels;
+    const at = cut.pixels;
     for (let q = 0; q < n0; q++) vals[at[q]] = this.img[px[q]];
     const moc = this.sparseChaos.measure(at, n0, vals, this.nLevels, 1, grid.width, grid.height);
     for (let q = 0; q < n0; q++) vals[at[q]] = 0;
