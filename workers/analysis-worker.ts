@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { principalColumns } from '../src/core/analysis/annotation-images.ts';
 import { colocalizeAnnotations } from '../src/core/analysis/colocalization.ts';
 import { ionImagesOf, segmentsForWindows } from '../src/core/analysis/ion-images.ts';
-import { segmentationBasis, segmentPixels, type SegmentationBasis } from '../src/core/analysis/segmentation.ts';
+import { segmentationBasis, segmentPixels, type Segmentation, type SegmentationBasis } from '../src/core/analysis/segmentation.ts';
 import { differential, restPixels, roiStats, ROI_STAT_FIELDS } from '../src/core/analysis/roi.ts';
 import { CachedSegmentStore } from '../src/core/cached-store.ts';
 import { SpectrumIndex } from '../src/platform/browser/spectrum-index.ts';
@@ -105,7 +105,7 @@ const api = {
     return Comlink.transfer(copy, [copy.buffer]);
   },
 
-  async segmentation(req: AnnotationSetRequest & { k: number; seed?: number }): Promise<{ map: Uint8Array; counts: Uint32Array; means: Float32Array; components: number; explained: number }> {
+  async segmentation(req: AnnotationSetRequest & { k: number; seed?: number }): Promise<Segmentation> {
     if (columnsCache?.key !== req.cacheKey) {
       columnsCache = null; // free the old columns before reading new ones
       const geometry = { width: req.meta.width, height: req.meta.height, mask: req.mask };
@@ -113,8 +113,7 @@ const api = {
       columnsCache = { key: req.cacheKey, cols, basis: segmentationBasis(cols) };
     }
     const s = segmentPixels(columnsCache.cols, req.mask, req.k, req.seed ?? 1, columnsCache.basis);
-    const out = { map: s.map, counts: s.counts, means: s.means, components: s.components, explained: s.explained };
-    return Comlink.transfer(out, [s.map.buffer, s.counts.buffer, s.means.buffer]);
+    return Comlink.transfer(s, [s.map.buffer, s.counts.buffer, s.means.buffer]);
   },
 
   /** Whether the worker holds this set's data already (then the page need not read a cloud dataset's segments). */

@@ -21,3 +21,11 @@ export async function setUpFixtureParams(page: Page, dbCsv: string, dbName: stri
   await page.getByTestId('decoys').fill('20');
   await expect(page.getByTestId('adducts')).toHaveValue('+H, +Na, +K');
 }
+
+/** Runs the bundled example from the welcome page and waits for its table and the first annotation's image. */
+export async function runExample(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('try-example').click();
+  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('main-image')).toBeVisible({ timeout: 60_000 });
+}

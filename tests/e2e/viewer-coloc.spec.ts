@@ -3,15 +3,9 @@
 // partner, whose own list then holds the first annotation with the same score (the matrix is symmetric and
 // computed once per job, not per selection).
 import { expect, test, type Page } from '@playwright/test';
+import { runExample } from './job-form.ts';
 
 const SHOTS = process.env.SHOT_DIR ?? '/tmp/s4-coloc-shots';
-
-async function runExample(page: Page) {
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByTestId('main-image')).toBeVisible({ timeout: 60_000 });
-}
 
 async function scores(page: Page): Promise<{ ion: string; score: number }[]> {
   return page.getByTestId('coloc-item').evaluateAll((els) => els.map((e) => ({ ion: e.getAttribute('data-ion')!, score: Number(e.getAttribute('data-score')) })));

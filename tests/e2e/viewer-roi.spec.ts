@@ -5,6 +5,7 @@
 // outline and a region without pixel centres are refused with a message; Esc cancels; the CSV has the documented
 // header and one line per ROI × annotation.
 import { expect, test, type Page } from '@playwright/test';
+import { runExample } from './job-form.ts';
 import { strFromU8, unzipSync } from 'fflate';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -111,9 +112,7 @@ test('ROIs: draw, statistics match the image, reload, differential, bad shapes, 
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize({ width: 1440, height: 1000 });
   const errors = watchConsole(page);
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  await runExample(page);
   await waitViewer(page);
   await openSection(page);
   const ion = await page.getByTestId('main-image').getAttribute('data-ion');
@@ -268,9 +267,7 @@ test('a result bundle carries the ROIs; opened elsewhere, their statistics are t
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1440, height: 1000 });
   const errors = watchConsole(page);
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  await runExample(page);
   await waitViewer(page);
   await openSection(page);
   await page.getByTestId('roi-draw-rect').click();

@@ -3,15 +3,9 @@
 // with characteristic annotations, a painted map with the segments' colours; the same k again gives the same
 // segments (seeded); the segments export as 3 'pixels' ROIs.
 import { expect, test, type Page } from '@playwright/test';
+import { runExample } from './job-form.ts';
 
 const SHOTS = process.env.SHOT_DIR ?? '/tmp/s4-coloc-shots';
-
-async function runExample(page: Page) {
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByTestId('main-image')).toBeVisible({ timeout: 60_000 });
-}
 
 test('segmentation: k bounds, segment map, legend, determinism, export as ROIs', async ({ page }) => {
   const errors: string[] = [];
