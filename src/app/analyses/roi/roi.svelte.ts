@@ -5,6 +5,7 @@
 import { roiPixels, RoiError } from '../../../core/analysis/roi.ts';
 import type { Roi, RoiShape } from '../../../core/analysis/roi-types.ts';
 import { loadRois, saveRois } from '../../services/roi.ts';
+import { guardUnload } from '../../services/unload-guard.ts';
 
 /** Distinct colours for new ROIs, in turn (a Tableau-like qualitative palette). */
 export const ROI_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#808000', '#000075'];
@@ -23,7 +24,7 @@ class RoiManager {
   mode = $state<DrawMode>('none');
   /** Why the last drawn shape was refused (or a storage failure); '' when all is well. */
   message = $state('');
-  /** IndexedDB writes in flight (a reload before they finish would lose the last change). */
+  /** IndexedDB writes in flight (leaving the page meanwhile asks first: services/unload-guard.ts). */
   saving = $state(0);
   private pixelCache = new WeakMap<Roi, { key: string; value: RoiPixels }>();
 
@@ -61,7 +62,7 @@ class RoiManager {
     if (this.memoryOnly.has(datasetId)) return;
     this.saving++;
     try {
-      await saveRois(datasetId, list);
+      await guardUnload(() => saveRois(datasetId, list));
     } catch (e) {
       this.message = `The regions of interest could not be stored in this browser: ${(e as Error).message}`;
     } finally {
