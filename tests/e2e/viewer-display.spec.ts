@@ -200,6 +200,7 @@ for (const renderer of ['webgl', 'canvas'] as const) {
     test(`overlay of ${n} ions (${renderer}): a pixel with only ion A has A's colour, with A and B their sum; legend names the ions`, { tag: renderer === 'canvas' ? ['@canvas2d'] : [] }, async ({ page }) => {
       const { errors } = await open(page);
       const viewer = page.getByTestId('ion-viewer');
+      await expect(viewer).toHaveAttribute('data-renderer', renderer);
       const chans = channels(n);
       const was = await viewer.getAttribute('data-rendered');
       await page.evaluate((c) => (window as any).imzlensHarness.setChannels(c), chans);
