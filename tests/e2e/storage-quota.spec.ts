@@ -156,6 +156,51 @@ test('a real QuotaExceededError mid-ingest stops it, removes its data and keeps 
   expect(errors).toEqual([]);
 });
 
+test('derived data and job results meet the real quota: clear messages, nothing stored half, the dataset and its first job intact', async ({ page, baseURL }) => {
+  test.setTimeout(400_000);
+  const errors = watchErrors(page);
+  const origin = new URL(baseURL!).origin;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 40e6 });
+  await page.goto('/');
+  await page.getByTestId('try-example').click();
+  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  const main = page.locator('[data-testid=main-image] [data-testid=ion-viewer]');
+  await expect(main).not.toHaveAttribute('data-rendered', '0', { timeout: 60_000 });
+  await expect(page.getByTestId('job-item')).toHaveCount(1);
+  const exampleKeys = (await storedKeys(page, 'example')).sort();
+  // another writer leaves 50 kB
+  const { usage, quota } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await fill(page, quota - usage - 50e3);
+  // a click on the image builds the spectrum index (derived blobs of the dataset): refused, said so
+  const box = (await main.locator('.stage').boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('spectrum-error')).toContainText('Not enough browser storage', { timeout: 60_000 });
+  await page.getByTestId('spectrum-error').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/derived.png` });
+  // a new job (ppm 4): its table is shown, its result could not be kept, and the job list does not name it
+  await page.getByTestId('ppm').fill('4');
+  await page.getByTestId('run-job').click();
+  const msg = page.getByTestId('job-message');
+  await expect(msg).toContainText("not enough browser storage for this job's result", { timeout: 240_000 });
+  await expect(msg).toContainText('Delete datasets in the library or free disk space');
+  expect(Number(await page.getByTestId('annotation-table').getAttribute('data-rows'))).toBeGreaterThan(0);
+  await msg.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/job-result.png` });
+  await expect(page.getByTestId('job-item')).toHaveCount(1);
+  await expect(page.getByTestId('job-item')).toContainText('3 ppm');
+  // the dataset is as it was (no half-written derived blobs), and its first job reopens after a reload
+  expect((await storedKeys(page, 'example')).sort()).toEqual(exampleKeys);
+  await page.reload();
+  await expect(page.getByTestId('library-item')).toHaveCount(1);
+  await page.getByTestId('library-item').locator('button.item').click();
+  await expect(page.getByTestId('job-item')).toHaveCount(1);
+  await page.getByTestId('job-item').click();
+  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 60_000 });
+  expect(Number(await page.getByTestId('annotation-table').getAttribute('data-rows'))).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+});
+
 /** Writes `bytes` of random data (incompressible) into the database 'quota-filler'; returns the bytes written. */
 async function fill(page: Page, bytes: number): Promise<number> {
   return page.evaluate(async (total) => {

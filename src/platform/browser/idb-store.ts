@@ -113,11 +113,13 @@ export class IdbSegmentStore implements SegmentStore {
       // the transaction wrote nothing; the dataset itself is untouched (callers treat these blobs as a cache)
       if (!isQuotaError(e)) throw e;
       const bytes = entries.reduce((n, [, d]) => n + d.byteLength, 0);
-      throw new StorageQuotaError(
-        `Not enough browser storage to keep ${(bytes / 1e6).toFixed(1)} MB of derived data for dataset '${datasetId}' (QuotaExceededError); ` +
-          'the dataset itself is unchanged. Delete datasets in the library or free disk space, then try again.',
-      );
+      throw new StorageQuotaError(`Not enough browser storage: ${(bytes / 1e6).toFixed(1)} MB more needed. Delete datasets in the library or free disk space.`);
     }
+  }
+
+  /** Removes derived blobs (a cache build that failed half-way); the dataset is untouched. */
+  async deleteDerivedBlobs(datasetId: string, blobKeys: string[]): Promise<void> {
+    if (blobKeys.length) await delMany(blobKeys.map((k) => ['blob', datasetId, k]), this.store);
   }
 
   async getBlob(datasetId: string, key: string): Promise<Uint8Array | null> {
