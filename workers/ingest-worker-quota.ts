@@ -44,6 +44,7 @@ export function notEnoughBefore(name: string, need: number, free: number): Quota
  * trusted, and the message says how much was stored before the refusal instead.
  */
 export function notEnoughDuring(name: string, need: number, free: number | null, written: number): QuotaError {
-  const room = free != null && free < need ? `${mb(free)} MB are free` : `the browser refused more after ${mb(written)} MB`;
+  const room = free != null && free < need ? `${mb(free)} MB are free`
+    : written >= 0.05e6 ? `the browser refused more after ${mb(written)} MB` : 'the browser refused to store it';
   return new QuotaError(`Not enough browser storage for ${name}: this dataset needs about ${mb(need)} MB, ${room}. The partial dataset was removed; nothing else was changed. ${WHAT_TO_DO}`);
 }

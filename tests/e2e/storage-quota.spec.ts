@@ -6,9 +6,10 @@
 //  - a real QuotaExceededError mid-ingest (another writer takes the space after the pre-check passed): the ingest
 //    stops, its partial data is removed, and the dataset stored before it still opens and annotates;
 //  - the dataset store alone (harness): the refused write removes the partial dataset.
-import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { earlierDatasetAnnotates, fill, setQuota, storedKeys } from './storage-steps.ts';
 
 const FX = path.resolve(import.meta.dirname, '../../../shared/fixtures/annotate');
 const FX_IMZML = path.join(FX, 'fixture.imzML');
@@ -28,51 +29,11 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
-/** The origin's quota, set to what it uses now plus `freeBytes` (undefined: back to the browser's own quota). */
-async function setQuota(cdp: CDPSession, origin: string, freeBytes?: number): Promise<number> {
-  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
-  await cdp.send('Storage.overrideQuotaForOrigin', freeBytes === undefined ? { origin } : { origin, quotaSize: usage + freeBytes });
-  const after = await cdp.send('Storage.getUsageAndQuota', { origin });
-  if (freeBytes !== undefined) expect(after.overrideActive).toBe(true);
-  return usage;
-}
-
-/** Keys of the dataset store that belong to a dataset whose id contains `name` (ids are `<name>-<random>`). */
-async function storedKeys(page: Page, name: string): Promise<string[]> {
-  return page.evaluate(async (n) => {
-    const req = indexedDB.open('imzlens');
-    const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
-    const tx = db.transaction('datasets', 'readonly');
-    const keys: IDBValidKey[] = await new Promise((res) => { const r = tx.objectStore('datasets').getAllKeys(); r.onsuccess = () => res(r.result); });
-    db.close();
-    return keys.map((k) => JSON.stringify(k)).filter((k) => k.includes(n));
-  }, name);
-}
-
 /** The MB figures in "needs about X MB, Y MB are free". */
 function figures(msg: string): { need: number; free: number } {
   const m = /needs about ([\d.]+) MB, ([\d.]+) MB are free/.exec(msg);
   if (!m) throw new Error(`no "needs about X MB, Y MB are free" in: ${msg}`);
   return { need: Number(m[1]), free: Number(m[2]) };
-}
-
-/** The earlier dataset (the example) still opens and annotates: select it, run a new job (ppm 4: not cached). */
-async function earlierDatasetAnnotates(page: Page) {
-  await page.getByTestId('library-item').filter({ hasText: 'example' }).locator('button.item').click();
-  await expect(page.getByTestId('job-form')).toBeVisible({ timeout: 60_000 });
-  // the example's database is offered again (from its stored job)
-  await expect(page.getByTestId('job-form')).toContainText('example-db', { timeout: 30_000 });
-  for (const box of await page.getByTestId('job-form').locator('fieldset input[type=checkbox]:not([disabled])').all()) {
-    if (!(await box.evaluate((el) => el.closest('label')?.textContent?.includes('example-db') ?? false))) await box.uncheck();
-  }
-  await page.getByTestId('ppm').fill('4');
-  await page.getByTestId('run-job').click();
-  const table = page.getByTestId('annotation-table');
-  await expect(table).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByText(/reopened/)).toHaveCount(0); // computed, not the stored result of the first job
-  expect(Number(await table.getAttribute('data-rows'))).toBeGreaterThan(0);
-  await expect(page.getByTestId('main-image')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('ion-viewer').first()).not.toHaveAttribute('data-rendered', '0', { timeout: 30_000 });
 }
 
 test('a dataset that cannot fit is refused before any write, with needed and free MB; the earlier dataset still annotates', async ({ page, baseURL }) => {
@@ -200,29 +161,6 @@ test('derived data and job results meet the real quota: clear messages, nothing 
   expect(Number(await page.getByTestId('annotation-table').getAttribute('data-rows'))).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });
-
-/** Writes `bytes` of random data (incompressible) into the database 'quota-filler'; returns the bytes written. */
-async function fill(page: Page, bytes: number): Promise<number> {
-  return page.evaluate(async (total) => {
-    const req = indexedDB.open('quota-filler', 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('fill');
-    const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
-    let done = 0;
-    for (let i = 0; done < total; i++) {
-      const chunk = new Uint8Array(Math.min(1 << 20, total - done));
-      for (let k = 0; k < chunk.length; k += 65536) crypto.getRandomValues(chunk.subarray(k, k + 65536));
-      await new Promise((res, rej) => {
-        const tx = db.transaction('fill', 'readwrite');
-        tx.objectStore('fill').put(chunk.buffer, i);
-        tx.oncomplete = res;
-        tx.onabort = () => rej(tx.error);
-      });
-      done += chunk.length;
-    }
-    db.close();
-    return done;
-  }, bytes);
-}
 
 test('the dataset store: a write refused by the real quota removes the partial dataset with a clear error', async ({ page, baseURL }) => {
   const origin = new URL(baseURL!).origin;

@@ -22,6 +22,7 @@ describe('ingest storage quota messages', () => {
     const fixed = notEnoughDuring('big', 120e6, 10.7e9, 30e6).message;
     expect(fixed).toContain('this dataset needs about 120 MB, the browser refused more after 30 MB.');
     expect(notEnoughDuring('big', 120e6, null, 2.5e6).message).toContain('refused more after 2.5 MB');
+    expect(notEnoughDuring('big', 120e6, 10.7e9, 12_000).message).toContain('this dataset needs about 120 MB, the browser refused to store it.');
   });
 
   it('recognises the browser\'s and the store\'s quota errors, nothing else', () => {
