@@ -1,6 +1,7 @@
 // Web Worker that ingests an imzML + ibd pair (local files or URLs) into the IndexedDB dataset store,
-// reporting progress; cancel aborts it. Quota is checked first; any failure (quota, parse error,
-// cancel) deletes the partial dataset so the library never lists half a dataset.
+// reporting progress; cancel aborts it. Quota is checked first (ingest-worker-quota.ts); any failure (the browser
+// refusing a write for lack of space, parse error, cancel) deletes the partial dataset so the library never lists
+// half a dataset, and leaves every other dataset as it was.
 import * as Comlink from 'comlink';
 import { ingestDataset, type IngestProgress } from '../src/core/imzml/ingest.ts';
 import type { ByteSource, DatasetMeta, Segment } from '../src/core/types.ts';
@@ -8,6 +9,7 @@ import type { SegmentStore } from '../src/core/store.ts';
 import { BlobSource } from '../src/platform/browser/blob-source.ts';
 import { IdbSegmentStore, StorageQuotaError } from '../src/platform/browser/idb-store.ts';
 import { HttpSource } from '../src/platform/shared/http-source.ts';
+import { bytesNeeded, freeBytes, isQuotaError, notEnoughBefore, notEnoughDuring } from './ingest-worker-quota.ts';
 
 export type IngestInput = Blob | { url: string };
 
@@ -16,12 +18,6 @@ export interface IngestRequest {
   name: string;
   imzml: IngestInput;
   ibd: IngestInput;
-  /** Test switch (page URL ?simquota=N): the store behaves as if only N bytes fit. */
-  simulatedQuotaBytes?: number;
-}
-
-export class QuotaError extends Error {
-  override name = 'QuotaError';
 }
 
 const CANCELLED = 'ingest cancelled by the user';
@@ -32,9 +28,6 @@ const CANCELLED = 'ingest cancelled by the user';
  * dataset holds ~710 MB of peaks; all at once took Chromium to 1.37 GB) at the cost of reading the file again.
  */
 export const PEAK_BUDGET_BYTES = 384 * 2 ** 20;
-
-/** Segments take ~16 bytes per peak; ibd files store 8–12: reserve twice the ibd size plus margin. */
-export const QUOTA_FACTOR = 2;
 
 /** Wall time spent inside the store's methods (IndexedDB writes), for the timing line. */
 class TimedStore implements SegmentStore {
@@ -63,30 +56,17 @@ async function open(src: IngestInput, fileName: string): Promise<ByteSource> {
   return HttpSource.open(src.url);
 }
 
-function isQuotaError(e: unknown): boolean {
-  const err = e as { name?: string; message?: string; inner?: { name?: string } };
-  if (e instanceof StorageQuotaError) return true;
-  return err?.name === 'QuotaExceededError' || /quota/i.test(err?.message ?? '') || err?.inner?.name === 'QuotaExceededError';
-}
-
 const api = {
   async ingest(req: IngestRequest, onProgress: (p: IngestProgress) => void): Promise<DatasetMeta> {
     controller?.abort();
     const ctrl = new AbortController();
     controller = ctrl;
-    const store = req.simulatedQuotaBytes ? new IdbSegmentStore({ simulatedQuotaBytes: req.simulatedQuotaBytes }) : defaultStore;
+    const store = defaultStore;
     const imzml = await open(req.imzml, `${req.name}.imzML`);
     const ibd = await open(req.ibd, `${req.name}.ibd`);
-    const est = await navigator.storage?.estimate?.().catch(() => null);
-    if (est && est.quota != null && est.usage != null) {
-      const need = ibd.size * QUOTA_FACTOR + imzml.size;
-      const free = est.quota - est.usage;
-      if (need > free) {
-        throw new QuotaError(
-          `not enough browser storage for ${req.name}: about ${(need / 1e6).toFixed(0)} MB needed, ${(free / 1e6).toFixed(0)} MB free. Delete datasets from the library or free disk space, then try again.`,
-        );
-      }
-    }
+    const need = bytesNeeded(ibd.size, imzml.size);
+    const free = await freeBytes();
+    if (free != null && need > free) throw notEnoughBefore(req.name, need, free);
     const timed = new TimedStore(store);
     const t0 = performance.now();
     const stageAt: Record<string, number> = {};
@@ -103,7 +83,8 @@ const api = {
     } catch (e) {
       await store.delete(req.id).catch(() => {});
       if (isQuotaError(e)) {
-        throw new QuotaError(`browser storage ran out while storing ${req.name}; the partial dataset was removed. Delete datasets from the library or free disk space, then try again.`);
+        const written = e instanceof StorageQuotaError ? e.writtenBytes : 0;
+        throw notEnoughDuring(req.name, need, await freeBytes(), written);
       }
       throw e;
     } finally {

@@ -20,7 +20,7 @@ function makeImage() {
   return { values, mask };
 }
 
-async function showImage(page: Page, query: string) {
+async function showImage(page: Page, query = '') {
   const errors: string[] = [];
   // the harness page has no favicon: ignore that one 404, report any other console error
   page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) errors.push(m.text()); });
@@ -55,8 +55,8 @@ function distinctColours(png: Buffer): number {
 }
 
 for (const renderer of ['webgl', 'canvas'] as const) {
-  test(`viewer (${renderer}) renders a non-blank image and hover shows the exact value`, async ({ page }) => {
-    const { img, errors } = await showImage(page, renderer === 'canvas' ? '?renderer=canvas' : '');
+  test(`viewer (${renderer}) renders a non-blank image and hover shows the exact value`, { tag: renderer === 'canvas' ? ['@canvas2d'] : [] }, async ({ page }) => {
+    const { img, errors } = await showImage(page);
     await expect(page.getByTestId('ion-viewer')).toHaveAttribute('data-renderer', renderer);
     const shot = await page.locator('[data-testid=ion-viewer] .stage').screenshot();
     // a viridis gradient over 63×47 pixels: far more than a handful of colours
@@ -78,8 +78,9 @@ for (const renderer of ['webgl', 'canvas'] as const) {
   });
 }
 
-test('viewer: colormap and scale switch re-render; off-sample pixels are transparent', async ({ page }) => {
-  await showImage(page, '?renderer=canvas');
+test('viewer: colormap and scale switch re-render; off-sample pixels are transparent', { tag: '@canvas2d' }, async ({ page }) => {
+  await showImage(page);
+  await expect(page.getByTestId('ion-viewer')).toHaveAttribute('data-renderer', 'canvas');
   const stage = page.locator('[data-testid=ion-viewer] .stage');
   const before = await stage.screenshot();
   await page.getByTestId('cmap-select').selectOption('greys');

@@ -1,5 +1,6 @@
 // Ingest into IndexedDB in Chromium (through harness.html): a dataset generated in the page (Blob sources),
-// a real pair fetched with HTTP Range requests, commit atomicity, quota handling, and the IndexedDB write rate.
+// a real pair fetched with HTTP Range requests, commit atomicity and the IndexedDB write rate
+// (quota handling with Chromium's real quota: storage-quota.spec.ts).
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,15 +74,6 @@ test('datasets stored before the packed segment records are listed and read back
   expect(r.listed).toEqual(['old']);
   expect(r.same).toEqual([true, true]);
   expect(r.mask).toBe(400);
-});
-
-test('quota exceeded mid-way removes the partial dataset with a clear error', async ({ page }) => {
-  await harness(page);
-  const r = await page.evaluate(() => (window as any).imzlensHarness.storeQuota({ id: 'big' }));
-  expect(r.name).toBe('StorageQuotaError');
-  expect(r.error).toMatch(/storage is full.*dataset 'big'.*partial dataset was removed/);
-  expect(r.listed).toEqual([]);
-  expect(r.incomplete).toEqual([]);
 });
 
 test('IndexedDB write throughput (printed, not asserted)', async ({ page }) => {

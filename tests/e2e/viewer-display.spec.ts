@@ -64,8 +64,8 @@ async function hoverValue(page: Page, c: number, r: number) {
 }
 
 for (const renderer of ['webgl', 'canvas'] as const) {
-  test(`TIC toggle (${renderer}): hovered value = intensity ÷ TIC × 10⁶, TIC 0 → 0, colour bar says so`, async ({ page }) => {
-    const { d, errors } = await open(page, renderer === 'canvas' ? '?renderer=canvas' : '');
+  test(`TIC toggle (${renderer}): hovered value = intensity ÷ TIC × 10⁶, TIC 0 → 0, colour bar says so`, { tag: renderer === 'canvas' ? ['@canvas2d'] : [] }, async ({ page }) => {
+    const { d, errors } = await open(page);
     await expect(page.getByTestId('ion-viewer')).toHaveAttribute('data-renderer', renderer);
     await expect(page.getByTestId('colorbar-units')).not.toContainText('TIC');
     const before = await page.locator('[data-testid=ion-viewer] .stage').screenshot();
@@ -197,9 +197,10 @@ async function screenColour(page: Page, shot: Buffer, c: number, r: number) {
 
 for (const renderer of ['webgl', 'canvas'] as const) {
   for (const n of [2, 4]) {
-    test(`overlay of ${n} ions (${renderer}): a pixel with only ion A has A's colour, with A and B their sum; legend names the ions`, async ({ page }) => {
-      const { errors } = await open(page, renderer === 'canvas' ? '?renderer=canvas' : '');
+    test(`overlay of ${n} ions (${renderer}): a pixel with only ion A has A's colour, with A and B their sum; legend names the ions`, { tag: renderer === 'canvas' ? ['@canvas2d'] : [] }, async ({ page }) => {
+      const { errors } = await open(page);
       const viewer = page.getByTestId('ion-viewer');
+      await expect(viewer).toHaveAttribute('data-renderer', renderer);
       const chans = channels(n);
       const was = await viewer.getAttribute('data-rendered');
       await page.evaluate((c) => (window as any).imzlensHarness.setChannels(c), chans);

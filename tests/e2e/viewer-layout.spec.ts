@@ -131,9 +131,9 @@ test('viewer panel fits its box at 1024×768 … 1920×1080 and in panel boxes 3
 });
 
 for (const renderer of ['webgl', 'canvas'] as const) {
-  test(`the first ion image is fitted before it is painted (${renderer}): no zoomed-in or stretched frame`, async ({ page }) => {
+  test(`the first ion image is fitted before it is painted (${renderer}): no zoomed-in or stretched frame`, { tag: renderer === 'canvas' ? ['@canvas2d'] : [] }, async ({ page }) => {
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(renderer === 'canvas' ? '/?renderer=canvas' : '/');
+    await page.goto('/');
     // every animation frame, record each visible viewer canvas: its CSS box, its drawing buffer and the view
     // the renderer reports in data-view ("<image w>x<image h>@<screen px per image px>")
     await page.evaluate(() => {
@@ -151,6 +151,7 @@ for (const renderer of ['webgl', 'canvas'] as const) {
       requestAnimationFrame(tick);
     });
     await runExample(page);
+    await expect(page.locator('[data-testid=main-image] [data-testid=ion-viewer]')).toHaveAttribute('data-renderer', renderer);
     await page.waitForTimeout(500);
     const fitLog = await page.evaluate(() => (window as unknown as { fitLog: string[] }).fitLog);
     expect(fitLog.length).toBeGreaterThan(0);

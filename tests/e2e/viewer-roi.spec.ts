@@ -315,11 +315,11 @@ test('a result bundle carries the ROIs; opened elsewhere, their statistics are t
   expect(errors, errors.join('\n')).toEqual([]);
 });
 
-test('the overlay follows the Canvas2D renderer too: a dragged rectangle holds the pixels under it', async ({ page }) => {
+test('the overlay follows the Canvas2D renderer too: a dragged rectangle holds the pixels under it', { tag: '@canvas2d' }, async ({ page }) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1280, height: 900 });
   const errors = watchConsole(page);
-  await page.goto('/?renderer=canvas');
+  await page.goto('/');
   await page.getByTestId('try-example').click();
   await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
   await waitViewer(page);

@@ -216,11 +216,11 @@ test('spectrum browser: pixel spectrum equals the imzML, marks select annotation
   expect(errors.filter((e) => !/GPU stall due to ReadPixels/.test(e))).toEqual([]);
 });
 
-test('spectrum browser: a click on the Canvas2D renderer gives the pixel\'s spectrum too', async ({ page }) => {
+test('spectrum browser: a click on the Canvas2D renderer gives the pixel\'s spectrum too', { tag: '@canvas2d' }, async ({ page }) => {
   test.setTimeout(300_000);
   const errors = watchConsole(page);
   const ex = await readExample();
-  await page.goto('/?renderer=canvas');
+  await page.goto('/');
   await page.getByTestId('try-example').click();
   await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
   const main = page.locator('[data-testid=main-image] [data-testid=ion-viewer]');

@@ -10,7 +10,9 @@ import { buildHandler } from '../../cloud/build.mjs';
 
 const repo = resolve(import.meta.dirname, '../..');
 /** Names that only test code registers or exposes. */
-const TEST_ONLY = ['imzlensHarness', 'harness.html', 'test-echo', 'test-crash', 'test-hang', 'segment-stats', 'simulated worker crash'];
+const TEST_ONLY = ['imzlensHarness', 'harness.html', 'test-echo', 'test-crash', 'test-hang', 'segment-stats', 'simulated worker crash',
+  // the page's former URL test switches (?renderer=canvas, ?simquota=): tests use real browser configurations instead
+  'simquota', 'simulatedQuota', 'get(`renderer`)', 'get("renderer")'];
 const DIAGNOSTICS = ['cloud-echo', 'cloud-alloc', 'cloud-sleep', 'cloud-fail'];
 
 function files(dir: string): string[] {

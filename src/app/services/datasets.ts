@@ -53,10 +53,9 @@ export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatu
     });
   };
   const id = newDatasetId(req.name);
-  const simQuota = Number(new URLSearchParams(location.search).get('simquota')) || undefined;
   let cancelled = false;
   let fallback: ReturnType<typeof setTimeout> | undefined;
-  const run = Promise.race([remote.ingest({ ...req, id, simulatedQuotaBytes: simQuota }, Comlink.proxy(progress)), crashed]);
+  const run = Promise.race([remote.ingest({ ...req, id }, Comlink.proxy(progress)), crashed]);
   const done = run.then(async (meta) => {
     // the worker finished (committed) before the cancel reached it: the user still asked for nothing to be kept
     if (cancelled) { await deleteDataset(meta.id).catch(() => {}); throw new Error(CANCELLED); }

@@ -18,7 +18,7 @@ import type { BundledDb } from './moldbs.ts';
 import type { LambdaStageReport } from '../../platform/cloud/lambda-pool.ts';
 import type { CloudConfig } from '../../platform/cloud/config.ts';
 import { cloudLocation } from './cloud-datasets.ts';
-import { deleteJobRecord, getJobResult, getJobSummary, jobKeysOf, putJobResult, putJobSummary } from '../../platform/browser/job-store.ts';
+import { deleteJobRecord, getJobResult, getJobSummary, jobKeysOf, putJob } from '../../platform/browser/job-store.ts';
 
 /** The job form's "Run on" → 'browser' | 'lambda', by the shared placement rule. */
 export { chooseRunOn } from '../../platform/placement.ts';
@@ -204,7 +204,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobRun> {
   };
   // Storing starts now but is not waited for here: the table need not wait for IndexedDB. The summary is written
   // only after the result, so the job list never names a result that is not stored.
-  const stored = putJobResult(key, result).then(() => putJobSummary(key, summary));
+  const stored = putJob(key, result, summary);
   return { key, result, cached: false, stored };
 }
 

@@ -4,10 +4,6 @@
 import { decodeView, encodeShareFragment, encodeView, type ViewState } from '../../core/view/url-state.ts';
 import type { AppState } from './app.svelte.ts';
 
-const initialQuery = new URLSearchParams(location.search);
-/** Kept in the URL untouched (test switch for the Canvas2D renderer). */
-const rendererParam = initialQuery.get('renderer');
-const simQuotaParam = initialQuery.get('simquota');
 
 export class UrlSync {
   private readonly app: AppState;
@@ -29,8 +25,6 @@ export class UrlSync {
         return;
       }
       const q = new URLSearchParams(encodeView(this.view));
-      if (rendererParam) q.set('renderer', rendererParam);
-      if (simQuotaParam) q.set('simquota', simQuotaParam);
       const s = q.toString();
       history.replaceState(null, '', s ? `?${s}` : location.pathname);
     });

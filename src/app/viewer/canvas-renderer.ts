@@ -1,4 +1,4 @@
-// Canvas2D fallback renderer (no WebGL2, or ?renderer=canvas): colours on the CPU with the same LUT and
+// Canvas2D fallback renderer (no WebGL2): colours on the CPU with the same LUT and
 // the same mapping as the shader, draws with nearest-neighbour scaling; wheel zoom and drag pan.
 import { applyLut } from '../../core/view/colormap.ts';
 import { overlayRgba } from '../../core/view/overlay.ts';

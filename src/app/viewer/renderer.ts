@@ -92,9 +92,10 @@ export function webgl2Available(): boolean {
   return webgl2;
 }
 
-/** Canvas2D is used when WebGL2 is missing or `?renderer=canvas` forces it (for tests). */
+/**
+ * Canvas2D is used when WebGL2 is missing (old GPUs, WebGL blocked by policy). Tests reach it with a browser launched
+ * without WebGL2 (the Playwright project 'canvas2d'), not with a switch in the page.
+ */
 export function preferredRenderer(): 'webgl' | 'canvas' {
-  const forced = new URLSearchParams(location.search).get('renderer');
-  if (forced === 'canvas') return 'canvas';
   return webgl2Available() ? 'webgl' : 'canvas';
 }

@@ -19,12 +19,11 @@ export interface IdbStoreOptions {
    * larger transactions write faster. `commit` flushes first, so atomicity is unchanged. 0 = write at once.
    */
   batchBytes?: number;
-  /** Test aid: behave as if the browser quota were this many bytes of segment/blob data per dataset. */
-  simulatedQuotaBytes?: number;
 }
 
+/** The browser refused a write for lack of space (QuotaExceededError); `writtenBytes` of the dataset were stored. */
 export class StorageQuotaError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly writtenBytes = 0) {
     super(message);
     this.name = 'StorageQuotaError';
   }
@@ -64,9 +63,6 @@ export class IdbSegmentStore implements SegmentStore {
     const all = entries;
     const total = (this.written.get(id) ?? 0) + bytes;
     try {
-      if (this.options.simulatedQuotaBytes !== undefined && total > this.options.simulatedQuotaBytes) {
-        throw new DOMException('simulated quota exceeded', 'QuotaExceededError');
-      }
       await setMany(all, this.store);
       this.written.set(id, total);
     } catch (e) {
@@ -74,8 +70,9 @@ export class IdbSegmentStore implements SegmentStore {
       const done = this.written.get(id) ?? 0;
       await this.delete(id).catch(() => {});
       throw new StorageQuotaError(
-        `The browser's storage is full: it refused more data for dataset '${id}' after ${(done / 2 ** 20).toFixed(1)} MB (QuotaExceededError). ` +
+        `The browser's storage is full: it refused more data for dataset '${id}' after ${(done / 1e6).toFixed(1)} MB (QuotaExceededError). ` +
           'The partial dataset was removed. Free space by deleting other datasets (or site data), or use a smaller dataset.',
+        done,
       );
     }
   }
@@ -110,7 +107,19 @@ export class IdbSegmentStore implements SegmentStore {
    * `putBlob`'s unlisting of a dataset being written. Deleted with the dataset.
    */
   async putDerivedBlobs(datasetId: string, entries: [string, Uint8Array][]): Promise<void> {
-    await setMany(entries.map(([k, d]): [IDBValidKey, unknown] => [['blob', datasetId, k], d]), this.store);
+    try {
+      await setMany(entries.map(([k, d]): [IDBValidKey, unknown] => [['blob', datasetId, k], d]), this.store);
+    } catch (e) {
+      // the transaction wrote nothing; the dataset itself is untouched (callers treat these blobs as a cache)
+      if (!isQuotaError(e)) throw e;
+      const bytes = entries.reduce((n, [, d]) => n + d.byteLength, 0);
+      throw new StorageQuotaError(`Not enough browser storage: ${(bytes / 1e6).toFixed(1)} MB more needed. Delete datasets in the library or free disk space.`);
+    }
+  }
+
+  /** Removes derived blobs (a cache build that failed half-way); the dataset is untouched. */
+  async deleteDerivedBlobs(datasetId: string, blobKeys: string[]): Promise<void> {
+    if (blobKeys.length) await delMany(blobKeys.map((k) => ['blob', datasetId, k]), this.store);
   }
 
   async getBlob(datasetId: string, key: string): Promise<Uint8Array | null> {

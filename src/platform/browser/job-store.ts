@@ -20,6 +20,25 @@ export function putJobSummary<S>(key: string, summary: S): Promise<void> {
   return set(key, summary, summaries());
 }
 
+/**
+ * Stores a job: its result, then its summary (so the job list never names a result that is not stored). When the
+ * browser refuses either for lack of space, what was written is removed and the error says so in words.
+ */
+export async function putJob<R, S>(key: string, result: R, summary: S): Promise<void> {
+  try {
+    await putJobResult(key, result);
+    await putJobSummary(key, summary);
+  } catch (e) {
+    await deleteJobRecord(key).catch(() => {});
+    const err = e as { name?: string; message?: string } | null;
+    if (err?.name === 'QuotaExceededError' || /quota/i.test(err?.message ?? '')) {
+      const why = `QuotaExceededError${err?.message ? `: ${err.message}` : ''}`;
+      throw new Error(`not enough browser storage for this job's result (${why}). Delete datasets in the library or free disk space, then run it again.`);
+    }
+    throw e;
+  }
+}
+
 /** Keys of the summaries of one dataset's jobs. */
 export async function jobKeysOf(datasetId: string): Promise<string[]> {
   return (await keys<string>(summaries())).filter((k) => k.startsWith(`${datasetId}|`));

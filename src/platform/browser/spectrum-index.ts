@@ -91,6 +91,7 @@ export class SpectrumIndex {
     const mean = new MeanSpectrumBuilder(meta.mzMin > 0 ? meta.mzMin : positive);
     let buffered: Segment[] = [];
     let bufferedPeaks = 0;
+    const written: string[] = [];
     const flush = async () => {
       if (!buffered.length) return;
       const f = manifest.flushes.length;
@@ -104,28 +105,35 @@ export class SpectrumIndex {
       }
       const tw = performance.now();
       await this.store.putDerivedBlobs(meta.id, pieces.map(({ block, piece }) => [pieceKey(f, block), piece.bytes]));
+      written.push(...pieces.map(({ block }) => pieceKey(f, block)));
       stats.writeMs += performance.now() - tw;
       for (const p of pieces) stats.bytes += p.piece.bytes.byteLength;
       manifest.flushes.push(pieces.map((p) => p.block));
     };
-    const segs = meta.segments;
-    for (let k = 0; k < segs.length; k++) {
-      if (segs[k].nPeaks > 0) {
-        const tr = performance.now();
-        const s = await this.store.getSegment(meta.id, segs[k].index);
-        stats.readMs += performance.now() - tr;
-        mean.add(s);
-        buffered.push(s);
-        bufferedPeaks += s.mz.length;
-        if (bufferedPeaks >= FLUSH_PEAKS) await flush();
+    try {
+      const segs = meta.segments;
+      for (let k = 0; k < segs.length; k++) {
+        if (segs[k].nPeaks > 0) {
+          const tr = performance.now();
+          const s = await this.store.getSegment(meta.id, segs[k].index);
+          stats.readMs += performance.now() - tr;
+          mean.add(s);
+          buffered.push(s);
+          bufferedPeaks += s.mz.length;
+          if (bufferedPeaks >= FLUSH_PEAKS) await flush();
+        }
+        onProgress?.({ done: k + 1, total: segs.length });
       }
-      onProgress?.({ done: k + 1, total: segs.length });
+      await flush();
+      const m = mean.finish(meta.nSamplePixels);
+      this.mean = { id: meta.id, s: m };
+      // the manifest last: its presence means the pieces are all there
+      await this.store.putDerivedBlobs(meta.id, [[MEAN_KEY, encodeSpectrum(m)], [MANIFEST_KEY, enc.encode(JSON.stringify(manifest))]]);
+    } catch (e) {
+      // e.g. the browser's storage is full: leave no orphan pieces (they would take space and never be read)
+      await this.store.deleteDerivedBlobs(meta.id, written).catch(() => {});
+      throw e;
     }
-    await flush();
-    const m = mean.finish(meta.nSamplePixels);
-    this.mean = { id: meta.id, s: m };
-    // the manifest last: its presence means the pieces are all there
-    await this.store.putDerivedBlobs(meta.id, [[MEAN_KEY, encodeSpectrum(m)], [MANIFEST_KEY, enc.encode(JSON.stringify(manifest))]]);
     stats.flushes = manifest.flushes.length;
     stats.ms = performance.now() - t0;
     return { manifest, build: stats };

@@ -112,10 +112,13 @@ export const api = {
     return { error, listedAfterAbort, incompleteAfterAbort, segment0Readable, incompleteAfterDelete: await fresh.listIncomplete() };
   },
 
-  /** A quota error mid-way (simulated at 300 kB) removes the partial dataset and reports a clear error. */
+  /**
+   * A real QuotaExceededError mid-way (the spec lowers Chromium's quota through the DevTools protocol first) removes
+   * the partial dataset and reports a clear error.
+   */
   async storeQuota(o: { id: string }) {
     const g = await generated(300, 200, 20);
-    const store = new IdbSegmentStore({ dbName: DB, simulatedQuotaBytes: 300_000, batchBytes: 100_000 });
+    const store = new IdbSegmentStore({ dbName: DB, batchBytes: 100_000 });
     let error = '';
     let name = '';
     try {

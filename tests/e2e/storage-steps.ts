@@ -1,0 +1,67 @@
+// Shared steps of the storage specs (storage-quota.spec.ts: the quota project; storage-full.spec.ts: Chromium as it
+// ships): the origin's real quota through the DevTools protocol, the dataset store's keys, another writer filling
+// the origin's storage, and the check that an earlier dataset still opens and annotates.
+import { expect, type CDPSession, type Page } from '@playwright/test';
+
+/** The origin's quota, set to what it uses now plus `freeBytes` (undefined: back to the browser's own quota). */
+export async function setQuota(cdp: CDPSession, origin: string, freeBytes?: number): Promise<number> {
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', freeBytes === undefined ? { origin } : { origin, quotaSize: usage + freeBytes });
+  const after = await cdp.send('Storage.getUsageAndQuota', { origin });
+  if (freeBytes !== undefined) expect(after.overrideActive).toBe(true);
+  return usage;
+}
+
+/** Keys of the dataset store that belong to a dataset whose id contains `name` (ids are `<name>-<random>`). */
+export async function storedKeys(page: Page, name: string): Promise<string[]> {
+  return page.evaluate(async (n) => {
+    const req = indexedDB.open('imzlens');
+    const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
+    const tx = db.transaction('datasets', 'readonly');
+    const keys: IDBValidKey[] = await new Promise((res) => { const r = tx.objectStore('datasets').getAllKeys(); r.onsuccess = () => res(r.result); });
+    db.close();
+    return keys.map((k) => JSON.stringify(k)).filter((k) => k.includes(n));
+  }, name);
+}
+
+/** The earlier dataset (the example) still opens and annotates: select it, run a new job (ppm 4: not cached). */
+export async function earlierDatasetAnnotates(page: Page) {
+  await page.getByTestId('library-item').filter({ hasText: 'example' }).locator('button.item').click();
+  await expect(page.getByTestId('job-form')).toBeVisible({ timeout: 60_000 });
+  // the example's database is offered again (from its stored job)
+  await expect(page.getByTestId('job-form')).toContainText('example-db', { timeout: 30_000 });
+  for (const box of await page.getByTestId('job-form').locator('fieldset input[type=checkbox]:not([disabled])').all()) {
+    if (!(await box.evaluate((el) => el.closest('label')?.textContent?.includes('example-db') ?? false))) await box.uncheck();
+  }
+  await page.getByTestId('ppm').fill('4');
+  await page.getByTestId('run-job').click();
+  const table = page.getByTestId('annotation-table');
+  await expect(table).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByText(/reopened/)).toHaveCount(0); // computed, not the stored result of the first job
+  expect(Number(await table.getAttribute('data-rows'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('main-image')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('ion-viewer').first()).not.toHaveAttribute('data-rendered', '0', { timeout: 30_000 });
+}
+
+/** Writes `bytes` of random data (incompressible) into the database 'quota-filler'; returns the bytes written. */
+export async function fill(page: Page, bytes: number): Promise<number> {
+  return page.evaluate(async (total) => {
+    const req = indexedDB.open('quota-filler', 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('fill');
+    const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
+    let done = 0;
+    for (let i = 0; done < total; i++) {
+      const chunk = new Uint8Array(Math.min(1 << 20, total - done));
+      for (let k = 0; k < chunk.length; k += 65536) crypto.getRandomValues(chunk.subarray(k, k + 65536));
+      await new Promise((res, rej) => {
+        const tx = db.transaction('fill', 'readwrite');
+        tx.objectStore('fill').put(chunk.buffer, i);
+        tx.oncomplete = res;
+        tx.onabort = () => rej(tx.error);
+      });
+      done += chunk.length;
+    }
+    db.close();
+    return done;
+  }, bytes);
+}
