@@ -228,6 +228,8 @@ class StatusPoller {
 
   /** Resolves with the status written to `key`, or 'timeout' when none came by the deadline. */
   wait(key: string, startedKey: string, deadline: number): Promise<Waited> {
+    // aborted while this attempt's invoke was under way: the hub has fired already and would never reject this wait
+    if (this.hub.signal.aborted) return Promise.reject(new CancelledError());
     return new Promise<Waited>((resolve, reject) => {
       const off = this.hub.on(() => {
         this.waiters.delete(key);
