@@ -136,9 +136,10 @@ export class JobState {
   private trackProgress(p: { stage: string; done: number; total: number }): void {
     const t = performance.now();
     const cur = this.stages.find((s) => s.stage === p.stage);
-    if (cur) { cur.done = p.done; cur.total = p.total; return; }
+    const before = p.total > 1 ? p.done : undefined;
+    if (cur) { cur.done = p.done; cur.total = p.total; cur.doneBefore ??= before; return; }
     for (const s of this.stages) if (s.finishedAt == null) s.finishedAt = t;
-    this.stages.push({ stage: p.stage, done: p.done, total: p.total, startedAt: t, finishedAt: null });
+    this.stages.push({ stage: p.stage, done: p.done, total: p.total, startedAt: t, finishedAt: null, doneBefore: before });
   }
 
   async start(m: DatasetMeta, dbs: SelectedDb[], params: JobParams, place: Pick<JobRunRequest, 'cloud' | 'placeChosen'> = { placeChosen: false }): Promise<void> {
