@@ -187,8 +187,13 @@ export async function runJob(opts: RunJobOptions): Promise<JobRun> {
     const stale = getPartialJob(key).then((p) => (p ? deletePartialJob(key) : undefined));
     return { key, result: hit, cached: true, stored: stale.catch(() => {}) };
   }
-  const { mode, config } = await placing;
-  const partial = await recordPartial(key, opts, want);
+  // the partial record is written while the placement is read (both IndexedDB), not after it
+  const [{ mode, config }, partial] = await Promise.all([placing, recordPartial(key, opts, want)]);
+  // cancelled while those were read: the worker's cancel listener below would come too late
+  if (opts.signal?.aborted) {
+    await deletePartialJob(key).catch(() => {});
+    throw new CancelledError();
+  }
   let tasksKnown = partial?.tasks;
   const t0 = performance.now();
   const jw = getJobWorker();
