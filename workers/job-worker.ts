@@ -18,6 +18,7 @@ import { IdbCentroidCache } from '../src/platform/browser/centroid-cache.ts';
 import { fetchShippedCentroids } from '../src/platform/browser/shipped-centroids.ts';
 import { MemoryCentroidCache } from '../src/core/chem/centroid-cache.ts';
 import { TieredCentroidCache } from '../src/core/chem/shipped-centroids.ts';
+import { partialTaskCache } from '../src/platform/browser/partial-job-store.ts';
 
 const store = new IdbSegmentStore();
 
@@ -51,6 +52,11 @@ export interface JobRequest {
   dbs: MolDb[];
   params: JobParams;
   workers?: number;
+  /**
+   * The job key: each finished score task is stored under it as it completes (platform/browser/partial-job-store.ts)
+   * and tasks stored by an interrupted run of the same job are not run again.
+   */
+  partialKey?: string;
 }
 
 export interface CloudJobRequest extends JobRequest {
@@ -129,7 +135,7 @@ async function withController<T>(work: (signal: AbortSignal) => Promise<T>): Pro
 function annotate(placed: Placed, req: JobRequest, onProgress: (p: Progress) => void, signal: AbortSignal): Promise<JobResult> {
   return runAnnotation({
     store: placed.store, meta: req.meta, mask: placed.mask, dbs: req.dbs, params: req.params, executor: placed.executor, centroidCache,
-    onProgress, signal,
+    taskCache: req.partialKey ? partialTaskCache(req.partialKey) : undefined, onProgress, signal,
   });
 }
 

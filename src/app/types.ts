@@ -7,4 +7,6 @@ export interface StageProgress {
   finishedAt: number | null;
   /** Set when the job failed or was cancelled during this stage (its timer stops, no ✓). */
   stopped?: boolean;
+  /** Parts done when the stage's count first showed (a continued job's stored tasks): not part of its pace. */
+  doneBefore?: number;
 }

@@ -1,7 +1,10 @@
 // Annotation jobs in the page: runs the core pipeline in a job worker (scoring on its Web Worker pool), keeps results in
 // IndexedDB (platform/browser/job-store.ts) per (dataset, databases, parameters) so the same job reopens instantly.
 // A job can also run in the user's AWS Lambda (placeJob; workers/job-worker.ts runCloud); where it ran is recorded
-// (runOn) but is not part of the key: the results are the same.
+// (runOn) but is not part of the key: the results are the same. A job that starts leaves a PartialJob record, and the
+// job worker stores each finished score task under the job key (platform/browser/partial-job-store.ts), so a job cut
+// short by a reload or a closed tab can be continued (its stored tasks are not run again) or discarded; a finished
+// or cancelled job deletes them.
 import * as Comlink from 'comlink';
 import type { MolDb } from '../../core/chem/moldb.ts';
 import { hashStrings } from '../../core/hash.ts';
@@ -14,11 +17,12 @@ import { toCloudConfig, type CloudSettings } from '../../platform/cloud/settings
 import { lambdaRunOn, type RunOn } from '../../platform/cloud/pricing.ts';
 import { datasetPrefix, type CloudLocation } from '../../platform/cloud/location.ts';
 import { decideMode, runsInLambda, type RunMode } from '../../platform/placement.ts';
-import type { BundledDb } from './moldbs.ts';
+import { bundledDbs, loadBundledDb, type BundledDb } from './moldbs.ts';
 import type { LambdaStageReport } from '../../platform/cloud/lambda-pool.ts';
 import type { CloudConfig } from '../../platform/cloud/config.ts';
 import { cloudLocation } from './cloud-datasets.ts';
 import { deleteJobRecord, getJobResult, getJobSummary, jobKeysOf, putJob } from '../../platform/browser/job-store.ts';
+import { countPartialTasks, deletePartialJob, getPartialJob, listPartialJobs, putPartialJob } from '../../platform/browser/partial-job-store.ts';
 
 /** The job form's "Run on" → 'browser' | 'lambda', by the shared placement rule. */
 export { chooseRunOn } from '../../platform/placement.ts';
@@ -42,6 +46,25 @@ export type StoredJobResult = JobResult & { runOn?: RunOn; lambdaReports?: Lambd
 /** Where a stored job ran (records without the field ran in the browser). */
 export function runOnOf(r: JobResult | JobSummary | null | undefined): RunOn {
   return (r as { runOn?: RunOn } | null | undefined)?.runOn ?? { kind: 'browser' };
+}
+
+/** A job that started and has not finished, as stored: enough to run it again. */
+export interface PartialJob {
+  key: string;
+  datasetId: string;
+  datasetName: string;
+  /** Bundled databases by id (loaded again from the page), the others (uploads, the example's) whole. */
+  dbs: { id: string; db?: MolDb }[];
+  params: JobParams;
+  runOn: 'browser' | 'lambda';
+  startedAt: string;
+  /** The job's score tasks, known once its score stage has begun. */
+  tasks?: number;
+}
+
+/** A PartialJob with the number of its score tasks stored. */
+export interface InterruptedJob extends PartialJob {
+  done: number;
 }
 
 /** What the job form asks for (App resolves the bundled databases, then calls runJob). */
@@ -159,8 +182,19 @@ export async function runJob(opts: RunJobOptions): Promise<JobRun> {
   const placing = placeJob(opts.meta, opts.cloud);
   placing.catch(() => {}); // observed below unless the cache answers
   const hit = await getJobResult<StoredJobResult>(key).catch(() => undefined);
-  if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) return { key, result: hit, cached: true, stored: Promise.resolve() };
-  const { mode, config } = await placing;
+  if (hit && (!opts.placeChosen || runOnOf(hit).kind === want)) {
+    // finished elsewhere (another tab) while a run of it was interrupted here: nothing left to continue
+    const stale = getPartialJob(key).then((p) => (p ? deletePartialJob(key) : undefined));
+    return { key, result: hit, cached: true, stored: stale.catch(() => {}) };
+  }
+  // the partial record is written while the placement is read (both IndexedDB), not after it
+  const [{ mode, config }, partial] = await Promise.all([placing, recordPartial(key, opts, want)]);
+  // cancelled while those were read: the worker's cancel listener below would come too late
+  if (opts.signal?.aborted) {
+    await deletePartialJob(key).catch(() => {});
+    throw new CancelledError();
+  }
+  let tasksKnown = partial?.tasks;
   const t0 = performance.now();
   const jw = getJobWorker();
   let crashed: (e: Error) => void = () => {};
@@ -176,8 +210,14 @@ export async function runJob(opts: RunJobOptions): Promise<JobRun> {
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let result: StoredJobResult;
   try {
-    const req = { meta: opts.meta, dbs: opts.dbs.map((d) => d.db), params: { ...opts.params, databases: [...opts.params.databases], adducts: [...opts.params.adducts], neutralLosses: [...opts.params.neutralLosses], chemMods: [...opts.params.chemMods] } };
-    const progress = Comlink.proxy((p: Progress) => opts.onProgress?.(p));
+    const req = { meta: opts.meta, dbs: opts.dbs.map((d) => d.db), params: plainParams(opts.params), partialKey: partial ? key : undefined };
+    const progress = Comlink.proxy((p: Progress) => {
+      if (partial && p.stage === 'score' && p.total > 0 && p.total !== tasksKnown) {
+        tasksKnown = p.total;
+        putPartialJob(key, { ...partial, tasks: p.total }).catch(() => {});
+      }
+      opts.onProgress?.(p);
+    });
     if (runsInLambda(mode) && config && opts.cloud) {
       const s = opts.cloud.settings;
       // Credentials travel to the worker in this message only; the stored record gets runOn (no keys).
@@ -193,6 +233,10 @@ export async function runJob(opts: RunJobOptions): Promise<JobRun> {
     } else {
       result = { ...(await Promise.race([jw.remote.run(req, progress), crash])), runOn: { kind: 'browser' } };
     }
+  } catch (e) {
+    // cancelled: the user stopped it, nothing to continue; failed: its finished tasks stay, to continue
+    if (e instanceof CancelledError || opts.signal?.aborted) await deletePartialJob(key).catch(() => {});
+    throw e;
   } finally {
     jw.worker.removeEventListener('error', onError);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -204,8 +248,57 @@ export async function runJob(opts: RunJobOptions): Promise<JobRun> {
   };
   // Storing starts now but is not waited for here: the table need not wait for IndexedDB. The summary is written
   // only after the result, so the job list never names a result that is not stored.
-  const stored = putJob(key, result, summary);
+  // The partial records go last, once the result is safe.
+  const stored = putJob(key, result, summary).then(() => deletePartialJob(key).catch(() => {}));
   return { key, result, cached: false, stored };
+}
+
+/** Job parameters as plain data (the form's may be Svelte state proxies, which cannot be cloned). */
+function plainParams(p: JobParams): JobParams {
+  return { ...p, databases: [...p.databases], adducts: [...p.adducts], neutralLosses: [...p.neutralLosses], chemMods: [...p.chemMods] };
+}
+
+/**
+ * Writes (or keeps, when continuing) the job's PartialJob record before it starts. Null when it cannot be written:
+ * the job then runs without keeping its tasks, as before.
+ */
+async function recordPartial(key: string, opts: RunJobOptions, runOn: PartialJob['runOn']): Promise<PartialJob | null> {
+  try {
+    const earlier = await getPartialJob<PartialJob>(key);
+    if (earlier && earlier.runOn === runOn) return earlier;
+    const bundled = new Set((await bundledDbs().catch(() => [])).map((b) => b.id));
+    const record: PartialJob = {
+      key, datasetId: opts.meta.id, datasetName: opts.meta.name, params: plainParams(opts.params), runOn, startedAt: new Date().toISOString(),
+      dbs: opts.dbs.map((d) => (bundled.has(d.id) ? { id: d.id } : { id: d.id, db: d.db })),
+    };
+    await putPartialJob(key, record);
+    return record;
+  } catch {
+    return null;
+  }
+}
+
+/** The interrupted jobs in this browser (all datasets), newest first, each with its stored task count. */
+export async function listInterruptedJobs(): Promise<InterruptedJob[]> {
+  const out: InterruptedJob[] = [];
+  for (const p of await listPartialJobs<PartialJob>()) out.push({ ...p, done: await countPartialTasks(p.key) });
+  return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+}
+
+/** An interrupted job's databases, the bundled ones loaded again. */
+export async function partialJobDbs(p: PartialJob): Promise<SelectedDb[]> {
+  const index = await bundledDbs();
+  return Promise.all(p.dbs.map(async (d) => {
+    if (d.db) return { id: d.id, db: d.db };
+    const entry = index.find((b) => b.id === d.id);
+    if (!entry) throw new Error(`the database ${d.id} of the interrupted job is not bundled with this version of the page any more`);
+    return { id: d.id, db: await loadBundledDb(entry) };
+  }));
+}
+
+/** Discard: deletes an interrupted job's record and stored tasks, nothing else. */
+export function discardInterruptedJob(key: string): Promise<void> {
+  return deletePartialJob(key);
 }
 
 export async function getJob(key: string): Promise<StoredJobResult | undefined> {
@@ -227,4 +320,5 @@ export async function deleteJob(key: string): Promise<void> {
 
 export async function deleteJobsOf(datasetId: string): Promise<void> {
   for (const k of await jobKeysOf(datasetId)) await deleteJob(k);
+  for (const p of await listPartialJobs<PartialJob>()) if (p.datasetId === datasetId) await deletePartialJob(p.key);
 }

@@ -1,6 +1,6 @@
 // Annotation jobs of the selected dataset: the list, the result on screen (from IndexedDB or a shared bundle),
 // running and cancelling a job with per-stage progress, the table's rows (filters, sort, comparison with a CSV),
-// the selected row, and the CSV export.
+// the selected row, the CSV export, and the interrupted jobs (a reload or a closed tab during a job): continue or discard.
 import { untrack } from 'svelte';
 import { CancelledError } from '../../core/job/executor.ts';
 import type { AnnotationRow, JobParams, JobResult } from '../../core/job/result.ts';
@@ -8,7 +8,11 @@ import type { DatasetMeta } from '../../core/types.ts';
 import { applyAgreement, type Agreement, type AgreementFilter } from '../../core/view/agreement.ts';
 import { resultsCsv } from '../../core/results/csv.ts';
 import { describeFilters, filterRows, sortRows } from '../../core/view/table.ts';
-import { getJob, listJobs, runJob, type JobRunRequest, type JobSummary, type SelectedDb } from '../services/jobs.ts';
+import {
+  discardInterruptedJob, getJob, jobKey, listInterruptedJobs, listJobs, partialJobDbs, runJob,
+  type InterruptedJob, type JobRunRequest, type JobSummary, type SelectedDb,
+} from '../services/jobs.ts';
+import { checkJobSettings, loadCloudSettings } from '../services/cloud-settings.ts';
 import { loadBundledDb } from '../services/moldbs.ts';
 import type { StageProgress } from '../types.ts';
 import { downloadBlob } from '../viewer/png-export.ts';
@@ -32,7 +36,11 @@ export class JobState {
   /** Databases the page holds besides the bundled ones (the example's): the form lists them as choosable. */
   extraDbs = $state.raw<SelectedDb[]>([]);
   private ctrl: AbortController | null = null;
+  /** Job key of the job running (its partial record is not "interrupted"). */
+  private runningKey = '';
   message = $state('');
+  /** Jobs of any dataset that started and did not finish (services/jobs.ts PartialJob), newest first. */
+  interrupted = $state.raw<InterruptedJob[]>([]);
   /** A loaded comparison CSV (per job, memory only, not in the URL) can filter/sort the rows by agreement. */
   agreement = $state.raw<Agreement | null>(null);
   agreementView = $state<{ show: AgreementFilter; sort: boolean | null }>({ show: 'all', sort: null });
@@ -128,9 +136,10 @@ export class JobState {
   private trackProgress(p: { stage: string; done: number; total: number }): void {
     const t = performance.now();
     const cur = this.stages.find((s) => s.stage === p.stage);
-    if (cur) { cur.done = p.done; cur.total = p.total; return; }
+    const before = p.total > 1 ? p.done : undefined;
+    if (cur) { cur.done = p.done; cur.total = p.total; cur.doneBefore ??= before; return; }
     for (const s of this.stages) if (s.finishedAt == null) s.finishedAt = t;
-    this.stages.push({ stage: p.stage, done: p.done, total: p.total, startedAt: t, finishedAt: null });
+    this.stages.push({ stage: p.stage, done: p.done, total: p.total, startedAt: t, finishedAt: null, doneBefore: before });
   }
 
   async start(m: DatasetMeta, dbs: SelectedDb[], params: JobParams, place: Pick<JobRunRequest, 'cloud' | 'placeChosen'> = { placeChosen: false }): Promise<void> {
@@ -139,6 +148,8 @@ export class JobState {
     this.message = '';
     this.stages = [];
     this.running = { datasetId: m.id, params, startedAt: performance.now() };
+    this.runningKey = jobKey(m.id, dbs, params);
+    this.interrupted = this.interrupted.filter((j) => j.key !== this.runningKey);
     const ctrl = (this.ctrl = new AbortController());
     try {
       // Progress comes through its own message channel (a Comlink proxy), so the last stage's report can arrive
@@ -168,7 +179,57 @@ export class JobState {
       for (const s of this.stages) if (s.finishedAt == null) { s.finishedAt = t; s.stopped = true; }
       this.busy = false;
       this.ctrl = null;
+      this.runningKey = '';
+      void this.loadInterrupted(); // a failed job stays to continue; a finished or cancelled one is gone
     }
+  }
+
+  /** Reads the interrupted jobs from IndexedDB (the one running excluded). */
+  async loadInterrupted(): Promise<void> {
+    try {
+      const list = await listInterruptedJobs();
+      this.interrupted = list.filter((j) => !(this.busy && j.key === this.runningKey));
+    } catch {
+      this.interrupted = [];
+    }
+  }
+
+  /** Continue: the same job again (dataset, databases, parameters, where it ran); its stored tasks are not re-run. */
+  async continueInterrupted(p: InterruptedJob): Promise<void> {
+    if (this.busy) return;
+    if (!this.app.library.loaded) { this.message = 'The dataset library is still being read; try again in a moment.'; return; }
+    const meta = this.app.library.datasets.find((d) => d.id === p.datasetId);
+    if (!meta) {
+      this.message = `The dataset of the interrupted job (${p.datasetName}) is not in this browser any more: discard the job.`;
+      return;
+    }
+    let place: Pick<JobRunRequest, 'cloud' | 'placeChosen'> = { placeChosen: true };
+    if (p.runOn === 'lambda') {
+      const settings = loadCloudSettings();
+      const problems = checkJobSettings(settings);
+      if (problems.length) {
+        this.app.library.select(meta.id);
+        this.message = `To continue this AWS Lambda job, fill in Cloud settings (in the job form) first: ${problems.join(' ')}`;
+        return;
+      }
+      place = { cloud: { settings }, placeChosen: true };
+    }
+    try {
+      const dbs = await partialJobDbs(p);
+      for (const d of dbs) if (p.dbs.some((x) => x.id === d.id && x.db)) this.addExtraDb(d);
+      this.app.library.select(meta.id);
+      // a page update changed a bundled database: the stored tasks belong to another job key, drop them
+      if (jobKey(meta.id, dbs, p.params) !== p.key) await discardInterruptedJob(p.key);
+      await this.start(meta, dbs, p.params, place);
+    } catch (e) {
+      this.message = `Could not continue the job: ${(e as Error).message}`;
+    }
+  }
+
+  /** Discard: deletes the interrupted job's stored tasks and record (nothing else). */
+  async discardInterrupted(p: InterruptedJob): Promise<void> {
+    await discardInterruptedJob(p.key).catch((e: Error) => (this.message = `Could not discard the job: ${e.message}`));
+    this.interrupted = this.interrupted.filter((j) => j.key !== p.key);
   }
 
   /** The job form's request: resolve the bundled databases, then start. */

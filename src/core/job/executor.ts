@@ -6,6 +6,15 @@ export interface MapOptions {
   /** Called after each finished input, with counts. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Called with each input's output as soon as it is done (any order), e.g. to persist it. */
+  onResult?: (index: number, output: unknown) => void;
+  /**
+   * Stable names of the inputs (content keys) and of the whole map: an executor that keeps its work outside this
+   * process (Lambda: S3) files it under them, so a later map of the same inputs — after the page was reloaded —
+   * finds what the earlier one already computed or still runs instead of starting it again. Others ignore them.
+   */
+  inputKeys?: string[];
+  mapKey?: string;
 }
 
 export interface Executor {

@@ -14,6 +14,7 @@ export class InlineExecutor implements Executor {
     for (let i = 0; i < inputs.length; i++) {
       if (options.signal?.aborted) throw new CancelledError();
       out.push((await fn(inputs[i], { store: this.store, signal: options.signal })) as O);
+      options.onResult?.(i, out[i]);
       options.onProgress?.(i + 1, inputs.length);
     }
     return out;

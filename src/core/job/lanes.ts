@@ -14,7 +14,7 @@ export async function runInLanes<L, I, O>(
   run: (lane: L, input: I, next: I | undefined) => Promise<O>,
   options: MapOptions & { onAbort(): void },
 ): Promise<{ results: O[]; failed: Error | null }> {
-  const { signal, onProgress } = options;
+  const { signal, onProgress, onResult } = options;
   const results = new Array<O>(inputs.length);
   const n = inputs.length;
   const L = lanes.length;
@@ -60,6 +60,7 @@ export async function runInLanes<L, I, O>(
         return;
       }
       done++;
+      onResult?.(i, results[i]);
       onProgress?.(done, inputs.length);
     }
   };

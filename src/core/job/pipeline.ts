@@ -33,6 +33,8 @@ export interface AnnotationOptions {
   executor: Executor;
   centroidCache?: CentroidCache;
   stageCache?: StageCache;
+  /** Each finished score task, kept as it completes so an interrupted run skips it (default: stageCache). */
+  taskCache?: StageCache;
   onProgress?(p: Progress): void;
   signal?: AbortSignal;
   /** Upper bound of ions per score task (default: balances tasks over the executor's workers). */
@@ -80,7 +82,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
 
   const scores = await run.run(
     'score',
-    () => scoreStage({ nIons: ions.length, tasks, meta, centroids, isTarget, ppm: params.ppm, executor, cache: opts.stageCache, signal, onProgress: (d, t) => run.progress('score', d, t) }),
+    () => scoreStage({ nIons: ions.length, tasks, meta, centroids, isTarget, ppm: params.ppm, executor, cache: opts.stageCache, taskCache: opts.taskCache ?? opts.stageCache, signal, onProgress: (d, t) => run.progress('score', d, t) }),
     () => plannedIons(tasks),
     'ions',
   );

@@ -87,7 +87,7 @@ export class WorkerPool implements Executor {
   }
 
   async map<I, O>(task: string, inputs: I[], options: MapOptions = {}): Promise<O[]> {
-    const { signal, onProgress } = options;
+    const { signal, onProgress, onResult } = options;
     if (signal?.aborted) throw new CancelledError();
     if (inputs.length === 0) return [];
     const n = Math.min(this.concurrency, inputs.length);
@@ -95,6 +95,7 @@ export class WorkerPool implements Executor {
     const { results: out, failed } = await runInLanes(this.slots.slice(0, n), inputs, (slot, input, next) => this.runOn(slot, task, input, next) as Promise<O>, {
       signal,
       onProgress,
+      onResult,
       onAbort: () => this.terminateAll(new CancelledError()),
     });
     if (failed) {

@@ -16,6 +16,11 @@
 // Lambda memory is per function version, so one name per size is the simplest thing that works everywhere.
 // Every attempt gets its own output/status keys, so a late finisher of an abandoned attempt cannot be confused
 // with the retry.
+//
+// Re-attaching (a page reloaded during a job): a map given a mapKey and inputKeys (the score stage's content keys)
+// keeps its objects under <jobPrefix><mapKey>/ named by input key instead of a random folder and index. It first
+// lists that folder: an input whose output an earlier run already wrote is read, not invoked again; one whose run
+// has started but not finished is waited for; the others are invoked (their input is uploaded only if missing).
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DeleteObjectsCommand,
@@ -84,6 +89,10 @@ export interface LambdaStageReport {
   invocations: number;
   /** Re-invokes and re-runs, by cause. */
   retries: { throttle: number; serverError: number; network: number; functionError: number; timeout: number; outOfMemory: number };
+  /** Inputs of an interrupted earlier run of the same map (mapKey): outputs read, not invoked again … */
+  reused: number;
+  /** … and runs still going when this map began, waited for instead of invoked again. */
+  attached: number;
   /** Accepted invocations per memory size (MB). */
   invocationsByMemoryMB: Record<string, number>;
   /** Largest max RSS any run reported (MB). */
@@ -219,6 +228,8 @@ class StatusPoller {
 
   /** Resolves with the status written to `key`, or 'timeout' when none came by the deadline. */
   wait(key: string, startedKey: string, deadline: number): Promise<Waited> {
+    // aborted while this attempt's invoke was under way: the hub has fired already and would never reject this wait
+    if (this.hub.signal.aborted) return Promise.reject(new CancelledError());
     return new Promise<Waited>((resolve, reject) => {
       const off = this.hub.on(() => {
         this.waiters.delete(key);
@@ -314,15 +325,50 @@ interface MapRun<I, O> {
   sem: Semaphore;
   results: O[];
   done: number;
+  /** Each input's name in its S3 keys: its input key, else its index. */
+  names: string[];
+  /** What an earlier run of the same map left in S3, by input name (empty for a fresh map). */
+  earlier: Map<string, EarlierRun>;
+}
+
+/** An input's objects left by an earlier run of the same keyed map. */
+interface EarlierRun {
+  uploaded: boolean;
+  /** Highest attempt with a status object, and its status key. */
+  finished: { attempt: number; statusKey: string } | null;
+  /** Highest attempt with only a "started" marker (still running, or lost). */
+  started: number;
 }
 
 /** The S3 keys of one attempt of one input (every attempt has its own, so a late finisher cannot be mistaken). */
-function attemptKeys(jobDir: string, i: number, attempt: number) {
+function attemptKeys(jobDir: string, name: string, attempt: number) {
   return {
-    outputKey: `${jobDir}out/${i}-${attempt}.bin`,
-    statusKey: `${jobDir}status/${i}-${attempt}.json`,
-    startedKey: `${jobDir}status/${i}-${attempt}.started`,
+    outputKey: `${jobDir}out/${name}-${attempt}.bin`,
+    statusKey: `${jobDir}status/${name}-${attempt}.json`,
+    startedKey: `${jobDir}status/${name}-${attempt}.started`,
   };
+}
+
+/** Reads the status and input listings of a keyed map's folder into per-input facts (see the file comment). */
+function earlierRuns(keys: Iterable<string>, jobDir: string): Map<string, EarlierRun> {
+  const out = new Map<string, EarlierRun>();
+  const of = (name: string) => {
+    let e = out.get(name);
+    if (!e) out.set(name, (e = { uploaded: false, finished: null, started: -1 }));
+    return e;
+  };
+  for (const key of keys) {
+    const rel = key.slice(jobDir.length);
+    const inp = /^in\/(.+)\.bin$/.exec(rel);
+    if (inp) { of(inp[1]).uploaded = true; continue; }
+    const st = /^status\/(.+)-(\d+)\.(json|started)$/.exec(rel);
+    if (!st) continue;
+    const e = of(st[1]);
+    const attempt = Number(st[2]);
+    if (st[3] === 'json') { if (!e.finished || attempt > e.finished.attempt) e.finished = { attempt, statusKey: key }; }
+    else e.started = Math.max(e.started, attempt);
+  }
+  return out;
 }
 
 function newJobId(): string {
@@ -335,6 +381,8 @@ function emptyReport(stage: string, task: string, inputs: number): LambdaStageRe
     task,
     inputs,
     invocations: 0,
+    reused: 0,
+    attached: 0,
     retries: { throttle: 0, serverError: 0, network: 0, functionError: 0, timeout: 0, outOfMemory: 0 },
     invocationsByMemoryMB: {},
     maxRssMB: 0,
@@ -390,7 +438,8 @@ export class LambdaPool implements Executor {
   async map<I, O>(task: string, inputs: I[], options: LambdaMapOptions = {}): Promise<O[]> {
     if (this.closed) throw new LambdaPoolError('this LambdaPool is closed; create a new one');
     const t0 = Date.now();
-    const jobDir = `${this.o.jobPrefix}${newJobId()}/`;
+    const keyed = options.mapKey !== undefined && options.inputKeys?.length === inputs.length;
+    const jobDir = `${this.o.jobPrefix}${keyed ? options.mapKey : newJobId()}/`;
     const report = emptyReport(options.stage ?? task, task, inputs.length);
 
     // One controller for the whole map: user abort or the first permanent failure stops everything.
@@ -403,8 +452,10 @@ export class LambdaPool implements Executor {
       task, inputs, options, jobDir, report, durationSum: 0, durationCount: 0,
       signal: ctl.signal, hub, poller: new StatusPoller(this.o, `${jobDir}status/`, hub), sem: new Semaphore(this.o.concurrency),
       results: new Array<O>(inputs.length), done: 0,
+      names: keyed ? options.inputKeys! : inputs.map((_, i) => String(i)), earlier: new Map(),
     };
     try {
+      if (keyed) run.earlier = earlierRuns(await this.listKeys(jobDir), jobDir);
       await this.runAll(run, ctl);
     } finally {
       options.signal?.removeEventListener('abort', onUserAbort);
@@ -436,25 +487,40 @@ export class LambdaPool implements Executor {
   private async runInput<I, O>(run: MapRun<I, O>, i: number): Promise<void> {
     const o = this.o;
     const { report } = run;
-    const inputKey = `${run.jobDir}in/${i}.bin`;
+    const name = run.names[i];
+    const inputKey = `${run.jobDir}in/${name}.bin`;
+    const earlier = run.earlier.get(name);
+    // An earlier run's attempts keep their keys: this run's attempts are numbered after them.
+    const first = earlier ? Math.max(earlier.started, earlier.finished?.attempt ?? -1) + 1 : 0;
+    let uploaded = earlier?.uploaded ?? false;
     let tier = 0;
     const failures: string[] = [];
-    for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
+    for (let n = 0; n < o.maxAttempts; n++) {
       const fn = o.tiers[tier];
-      const keys = attemptKeys(run.jobDir, i, attempt);
-      const waited = await this.startAttempt(run, i, attempt, fn, inputKey, keys);
+      const attempt = first + n;
+      let keys = attemptKeys(run.jobDir, name, attempt);
+      let waited: Waited;
+      const resumed = n === 0 ? await this.earlierAttempt(run, name, earlier) : null;
+      if (resumed) {
+        keys = resumed.keys;
+        waited = resumed.waited;
+      } else {
+        waited = await this.startAttempt(run, i, fn, inputKey, keys, !uploaded);
+        uploaded = true;
+      }
       if (waited.kind === 'status') {
         const s = waited.status;
         this.recordRun(run, fn, s);
         if (s.ok) {
           run.results[i] = await this.readOutput<O>(keys.outputKey);
           run.done++;
+          run.options.onResult?.(i, run.results[i]);
           run.options.onProgress?.(run.done, run.inputs.length);
           return;
         }
-        failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: ${s.error}`);
+        failures.push(`attempt ${n + 1} at ${fn.memoryMB} MB: ${s.error}`);
         sampleError(report, `input ${i} ${failures.at(-1)}`);
-        const last = attempt + 1 >= o.maxAttempts;
+        const last = n + 1 >= o.maxAttempts;
         if (s.permanent || last) break; // permanent: e.g. a task this deployment does not know — redeploy
         if (s.errorType === 'OutOfMemory') {
           if (tier + 1 >= o.tiers.length) break; // more of the same memory will not help
@@ -462,13 +528,13 @@ export class LambdaPool implements Executor {
           report.retries.outOfMemory++;
         } else {
           report.retries.functionError++;
-          await sleep(this.backoff(attempt), run.hub);
+          await sleep(this.backoff(n), run.hub);
         }
       } else {
         report.gbSeconds += (o.functionTimeoutMs / 1000) * (fn.memoryMB / 1024);
-        failures.push(`attempt ${attempt + 1} at ${fn.memoryMB} MB: no status within ${Math.round((o.functionTimeoutMs + o.graceMs) / 1000)} s of its start (timed out or killed for running out of memory)`);
+        failures.push(`attempt ${n + 1} at ${fn.memoryMB} MB: no status within ${Math.round((o.functionTimeoutMs + o.graceMs) / 1000)} s of its start (timed out or killed for running out of memory)`);
         sampleError(report, `input ${i} ${failures.at(-1)}`);
-        if (attempt + 1 >= o.maxAttempts) break;
+        if (n + 1 >= o.maxAttempts) break;
         report.retries.timeout++;
         if (tier + 1 < o.tiers.length) tier++;
       }
@@ -478,16 +544,42 @@ export class LambdaPool implements Executor {
     );
   }
 
-  /** Uploads the input (first attempt), invokes `fn` and waits for its status, all under the in-flight limit. */
-  private async startAttempt<I, O>(run: MapRun<I, O>, i: number, attempt: number, fn: MemoryTier, inputKey: string,
-    keys: ReturnType<typeof attemptKeys>): Promise<Waited> {
+  /**
+   * The earlier run's last attempt of input `name`, when it can still be used: its status if it finished well, or
+   * the wait for it if it has started and not finished (the deadline counts from now: when it started is not
+   * known). Null when there is none, or it failed (this run then starts a new attempt).
+   */
+  private async earlierAttempt<I, O>(run: MapRun<I, O>, name: string, earlier: EarlierRun | undefined): Promise<{ keys: ReturnType<typeof attemptKeys>; waited: Waited } | null> {
+    if (!earlier) return null;
+    if (earlier.finished && earlier.finished.attempt >= earlier.started) {
+      const keys = attemptKeys(run.jobDir, name, earlier.finished.attempt);
+      const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: keys.statusKey }));
+      const status = JSON.parse(await r.Body!.transformToString()) as TaskStatus;
+      if (!status.ok) return null;
+      run.report.reused++;
+      return { keys, waited: { kind: 'status', status } };
+    }
+    if (earlier.started < 0) return null;
+    const keys = attemptKeys(run.jobDir, name, earlier.started);
+    run.report.attached++;
+    await run.sem.acquire(run.hub);
+    try {
+      return { keys, waited: await run.poller.wait(keys.statusKey, keys.startedKey, Date.now() + this.o.functionTimeoutMs + this.o.graceMs) };
+    } finally {
+      run.sem.release();
+    }
+  }
+
+  /** Uploads the input (unless it is there), invokes `fn` and waits for its status, all under the in-flight limit. */
+  private async startAttempt<I, O>(run: MapRun<I, O>, i: number, fn: MemoryTier, inputKey: string,
+    keys: ReturnType<typeof attemptKeys>, upload: boolean): Promise<Waited> {
     const o = this.o;
     const { outputKey, statusKey, startedKey } = keys;
     const event = { op: 'task', task: run.task, inputKey, outputKey, statusKey, startedKey, store: { bucket: o.bucket, prefix: o.storePrefix } };
     await run.sem.acquire(run.hub);
     try {
       // Upload under the in-flight limit, so a big map does not start thousands of PUTs at once.
-      if (attempt === 0) await o.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: inputKey, Body: encodeValue(run.inputs[i]) }));
+      if (upload) await o.s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: inputKey, Body: encodeValue(run.inputs[i]) }));
       await this.invoke(run, fn, event, i);
       run.report.invocations++;
       run.report.invocationsByMemoryMB[fn.memoryMB] = (run.report.invocationsByMemoryMB[fn.memoryMB] ?? 0) + 1;
@@ -552,6 +644,18 @@ export class LambdaPool implements Executor {
     this.o.log?.(formatStageReport(report));
   }
 
+  /** Every key under `prefix`. */
+  private async listKeys(prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const c of res.Contents ?? []) if (c.Key) out.push(c.Key);
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
   private async deletePrefix(prefix: string): Promise<void> {
     for (;;) {
       const res = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix }));
@@ -577,7 +681,7 @@ export function formatStageReport(r: LambdaStageReport): string {
     .map(([m, n]) => `${n}×${m} MB`)
     .join(' + ');
   return (
-    `[lambda] ${r.stage}: ${r.inputs} inputs, ${r.invocations} invocations (${mem || 'none'}), retries: ${retries || 'none'}; ` +
+    `[lambda] ${r.stage}: ${r.inputs} inputs, ${r.invocations} invocations (${mem || 'none'})${r.reused || r.attached ? `, from an earlier run: ${r.reused} done, ${r.attached} attached` : ''}, retries: ${retries || 'none'}; ` +
     `duration mean ${(r.meanDurationMs / 1000).toFixed(2)} s, max ${(r.maxDurationMs / 1000).toFixed(2)} s; max RSS ${r.maxRssMB} MB; ` +
     `wall ${(r.wallMs / 1000).toFixed(2)} s; ${r.gbSeconds.toFixed(2)} GB-s ≈ $${r.estimatedCostUSD.toFixed(5)}`
   );

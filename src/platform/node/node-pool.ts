@@ -61,7 +61,7 @@ export class NodePool implements Executor {
   }
 
   async map<I, O>(task: string, inputs: I[], options: MapOptions = {}): Promise<O[]> {
-    const { signal, onProgress } = options;
+    const { signal, onProgress, onResult } = options;
     if (signal?.aborted) throw new CancelledError();
     if (inputs.length === 0) return [];
     const n = Math.min(this.concurrency, inputs.length);
@@ -69,6 +69,7 @@ export class NodePool implements Executor {
     const { results, failed } = await runInLanes(this.slots.slice(0, n), inputs, (slot, input) => this.runOn(slot, task, input) as Promise<O>, {
       signal,
       onProgress,
+      onResult,
       onAbort: () => void this.close(),
     });
     if (failed) {

@@ -12,6 +12,8 @@ export interface Progress {
 export interface StageCache {
   get(key: string): Promise<unknown | undefined>;
   set(key: string, value: unknown): Promise<void>;
+  /** Forgets an entry (the score stage drops its per-task entries once the whole stage is cached). */
+  delete?(key: string): Promise<void>;
 }
 
 export class StageRunner {

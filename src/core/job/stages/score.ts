@@ -1,5 +1,7 @@
 // Stage "score": the planned tasks on the executor (cached by dataset + ions + centroids + ppm), merged back
-// into one per-ion ScoreResult.
+// into one per-ion ScoreResult. With a task cache, each task's output is kept as soon as it is done (key: the
+// stage key + the task's ion indices), so a run that was interrupted (a killed CLI, a reloaded page) scores only
+// the tasks still missing; the merge is the same either way, so the result is identical.
 import type { CentroidTable, DatasetMeta } from '../../types.ts';
 import type { Executor } from '../executor.ts';
 import type { StageCache } from './run-stage.ts';
@@ -19,6 +21,8 @@ export interface ScoreStageInput {
   ppm: number;
   executor: Executor;
   cache?: StageCache;
+  /** Finished tasks' outputs, written as each completes and read before the map (see the file comment). */
+  taskCache?: StageCache;
   signal?: AbortSignal;
   onProgress(done: number, total: number): void;
 }
@@ -28,14 +32,39 @@ export async function scoreStage(p: ScoreStageInput): Promise<ScoreResult> {
   const cached = (await p.cache?.get(key)) as ScoreResult | undefined;
   if (cached && cached.n === p.nIons) return cached;
   const total = p.tasks.length;
-  p.onProgress(0, total);
-  const outputs = await p.executor.map<ScoreTaskInput, ScoreResult>('score', p.tasks.map((t) => t.input), {
+  const taskKeys = p.tasks.map((t) => scoreTaskKey(key, t.ions));
+  const outputs = await taskOutputs(p.taskCache, taskKeys, p.tasks);
+  const missing = p.tasks.flatMap((_, i) => (outputs[i] ? [] : [i]));
+  const already = total - missing.length;
+  p.onProgress(already, total);
+  const writes: Promise<void>[] = [];
+  const fresh = await p.executor.map<ScoreTaskInput, ScoreResult>('score', missing.map((i) => p.tasks[i].input), {
     signal: p.signal,
-    onProgress: (d) => p.onProgress(d, total),
+    onProgress: (d) => p.onProgress(already + d, total),
+    // a failed write only loses the head start of a later resume, never the job
+    onResult: p.taskCache ? (j, o) => writes.push(p.taskCache!.set(taskKeys[missing[j]], o).catch(() => undefined)) : undefined,
+    inputKeys: missing.map((i) => taskKeys[i]),
+    mapKey: key,
   });
-  const merged = mergeScores(p.nIons, p.tasks.map((t) => t.ions), outputs);
+  missing.forEach((i, j) => (outputs[i] = fresh[j]));
+  await Promise.all(writes);
+  const merged = mergeScores(p.nIons, p.tasks.map((t) => t.ions), outputs as ScoreResult[]);
   await p.cache?.set(key, merged);
+  // the whole stage is cached now: its per-task entries are not needed any more
+  if (p.cache && p.taskCache?.delete) await Promise.all(taskKeys.map((k) => p.taskCache!.delete!(k).catch(() => undefined)));
   return merged;
+}
+
+/** Outputs the task cache holds (undefined where none, or where an entry does not fit its task). */
+async function taskOutputs(cache: StageCache | undefined, keys: string[], tasks: PlannedTask[]): Promise<(ScoreResult | undefined)[]> {
+  if (!cache) return keys.map(() => undefined);
+  const got = await Promise.all(keys.map((k) => cache.get(k).catch(() => undefined) as Promise<ScoreResult | undefined>));
+  return got.map((o, i) => (o && o.n === tasks[i].ions.length ? o : undefined));
+}
+
+/** A task's cache key: its stage's key (dataset, centroids, targets, ppm) + which of the job's ions it scores. */
+export function scoreTaskKey(stageKey: string, ions: Int32Array): string {
+  return new Hasher().string('score-task').string(stageKey).typed(ions).hex();
 }
 
 // v2: chaos on METASPACE's cut of the image (chaos-compact.ts); v1 entries are never found again
