@@ -303,7 +303,8 @@ export function parseMolDb(bytes: Uint8Array, name: string, options: MolDbOption
     }
     const formula = row[cols.formula] ?? '';
     let fi = -1;
-    if (!isBlank(formula)) {
+    // a too-long value is reported above; parsing a megabyte "formula" would only take seconds to say it again
+    if (!isBlank(formula) && formula.length <= MAX_VALUE_LENGTH) {
       fi = formulaState.get(formula) ?? -2;
       if (fi === -2) {
         let err: string | null = null;
