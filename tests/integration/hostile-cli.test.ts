@@ -109,6 +109,12 @@ describe('hostile inputs through the CLI', async () => {
     expect(new Set(table.map((c) => c.id)).size).toBe(table.length);
   });
 
+  it('tests/README.md lists every case', () => {
+    const readme = readFileSync(path.join(ROOT, 'tests/README.md'), 'utf8');
+    const missing = table.filter((c) => !readme.includes(`| \`${c.id}\` |`)).map((c) => c.id);
+    expect(missing).toEqual([]);
+  });
+
   it.each(table.map((c) => [c.id, c.what] as const))('%s: %s', async (id) => {
     const c = cases.find((x) => x.id === id)!;
     const r = await runCli(c.cli(paths), env());
