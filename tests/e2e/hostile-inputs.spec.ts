@@ -53,7 +53,11 @@ test('hostile imzML/ibd pairs and molecular DBs: one line naming the file and th
   await expect(stored).toBeVisible({ timeout: 30_000 });
   const heap0 = await heapMb(page);
 
-  const all = await hostileCases();
+  // external entities point at a URL of the page's own origin that does not exist: any request to it is a fetch
+  const canaryUrl = new URL('/__hostile-canary.dtd', page.url()).href;
+  const canaryRequests: string[] = [];
+  page.context().on('request', (r) => { if (r.url().includes('__hostile-canary')) canaryRequests.push(r.url()); });
+  const all = await hostileCases({ canaryUrl });
   const pairs = all.filter((c) => c.page === 'pair' && c.expect === 'error');
   const dbs = all.filter((c) => c.page === 'db' && c.expect === 'error');
   expect(pairs.length + dbs.length).toBeGreaterThanOrEqual(45);
@@ -116,4 +120,5 @@ test('hostile imzML/ibd pairs and molecular DBs: one line naming the file and th
   console.log(`page JS heap: ${heap0.toFixed(1)} MB before the cases, ${heap1.toFixed(1)} MB after ${pairs.length + dbs.length} cases\n${timings.join('\n')}`);
   expect(heap1 - heap0).toBeLessThan(100);
   expect(errors).toEqual([]);
+  expect(canaryRequests, 'an external entity was fetched').toEqual([]);
 });

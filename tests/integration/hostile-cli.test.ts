@@ -4,6 +4,7 @@
 // frames, and leave the dataset ingested before (DIR/good) byte for byte as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,10 @@ function hashTree(dir: string): string {
 }
 
 let tmp: string;
+/** The external-entity cases point here: a request would mean the XML reader fetched an external entity. */
+let canary: Server;
+let canaryHits = 0;
+const CANARY_TEXT = `canary-${Math.random().toString(36).slice(2)}`;
 let paths: CliPaths;
 let cases: HostileCase[];
 let goodHash: string;
@@ -82,7 +87,12 @@ beforeAll(async () => {
     dir, store: path.join(tmp, 'store'), out: path.join(tmp, 'out'),
     good: { imzml: path.join(dir, 'good.imzML'), db: path.join(dir, 'good_db.tsv'), ds: path.join(dir, 'good_ds.json'), dbConfig: path.join(dir, 'good_db_config.json') },
   };
-  cases = await hostileCases();
+  canary = createServer((_req, res) => { canaryHits++; res.end(`<!ENTITY % leak "${CANARY_TEXT}">`); });
+  await new Promise<void>((r) => canary.listen(0, '127.0.0.1', r));
+  const port = (canary.address() as { port: number }).port;
+  const canaryFile = path.join(tmp, 'canary.txt');
+  writeFileSync(canaryFile, CANARY_TEXT);
+  cases = await hostileCases({ canaryUrl: `http://127.0.0.1:${port}/evil.dtd`, canaryFile });
   for (const c of cases) {
     for (const f of c.files) {
       if (f.dir) mkdirSync(path.join(dir, f.name));
@@ -96,7 +106,8 @@ beforeAll(async () => {
   goodHash = hashTree(path.join(paths.store, 'good'));
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await new Promise((r) => canary?.close(r));
   if (rows.length) process.stdout.write(`hostile CLI cases (wall ms, peak RSS MB):\n${rows.join('\n')}\n`);
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -132,6 +143,8 @@ describe('hostile inputs through the CLI', async () => {
       expect(r.code, r.stderr).toBe(0);
       expect(`${r.stdout}\n${r.stderr}`).toMatch(c.problem);
     }
+    expect(`${r.stdout}${r.stderr}`).not.toContain(CANARY_TEXT); // no external entity was read
+    expect(canaryHits, 'an external entity was fetched').toBe(0);
     expect(hashTree(path.join(paths.store, 'good')), 'the earlier dataset changed').toBe(goodHash);
     expect(readdirSync(paths.store).filter((n) => n.endsWith('.partial'))).toEqual([]);
   }, MAX_WALL_MS * 4);
