@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import { parseDbConfig, parseDsConfig, parseJsonConfig, polarityMismatch, ConfigError } from '../core/job/config.ts';
+import { modifierProblem, parseDbConfig, parseDsConfig, parseJsonConfig, polarityMismatch, ConfigError } from '../core/job/config.ts';
 import type { JobParams, JobResult } from '../core/job/result.ts';
 import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, isAnalysisVersion, type AnalysisVersion } from '../core/score/models/index.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
@@ -281,6 +281,11 @@ function jobFromFlags(v: Record<string, unknown>): Job {
     return v[k] as string;
   };
   const imzml = need('imzml');
+  if (!/^[a-z0-9]+:\/\//i.test(imzml)) {
+    const st = statSync(imzml, { throwIfNoEntry: false });
+    if (!st) throw new Error(`--imzml ${imzml}: no such file: check the path`);
+    if (st.isDirectory()) throw new Error(`--imzml ${imzml}: this is a folder, not an .imzML file`);
+  }
   const dbs = (v.db as string[] | undefined) ?? [];
   if (!dbs.length) throw new Error(`missing --db (a molecular database CSV; repeat --db for several)\n${USAGE}`);
   const pol = need('polarity');
@@ -296,6 +301,17 @@ function jobFromFlags(v: Record<string, unknown>): Job {
     if (!Number.isFinite(x)) throw new Error(`--${k} must be a number (got '${s}')`);
     return x;
   };
+  const adducts = list((v.adducts as string | undefined) ?? (polarity === '+' ? '+H,+Na,+K' : '-H,+Cl'));
+  const neutralLosses = list(v['neutral-losses'] as string | undefined);
+  const chemMods = list(v['chem-mods'] as string | undefined);
+  for (const [flag, mods] of [['adducts', adducts], ['neutral-losses', neutralLosses], ['chem-mods', chemMods]] as const) {
+    for (const m of mods) {
+      const bad = modifierProblem(m);
+      if (bad) throw new Error(`--${flag} has ${bad}`);
+    }
+  }
+  const mismatch = polarityMismatch(polarity, adducts);
+  if (mismatch) throw new Error(`--polarity / --adducts: ${mismatch}`);
   return {
     name: basename(imzml).replace(/\.imzml$/i, ''),
     imzml,
@@ -304,9 +320,9 @@ function jobFromFlags(v: Record<string, unknown>): Job {
     out: need('out'),
     params: {
       databases: dbs.map((p) => basename(p)),
-      adducts: list((v.adducts as string | undefined) ?? (polarity === '+' ? '+H,+Na,+K' : '-H,+Cl')),
-      neutralLosses: list(v['neutral-losses'] as string | undefined),
-      chemMods: list(v['chem-mods'] as string | undefined),
+      adducts,
+      neutralLosses,
+      chemMods,
       polarity,
       sigma: number('sigma'),
       ppm: number('ppm', 3),

@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GOOD_DB, hostileCases, type HostileCase } from '../fixtures/hostile/make.ts';
+import { FORM_CASES, GOOD_DB, hostileCases, type HostileCase } from '../fixtures/hostile/make.ts';
 
 const TINY = path.resolve(import.meta.dirname, '../../../shared/data/metaspace/untreated_tiny');
 const TINY_IMZML = path.join(TINY, 'Untreated_3_434_tiny.imzML');
@@ -105,6 +105,22 @@ test('hostile imzML/ibd pairs and molecular DBs: one line naming the file and th
   await page.getByTestId('db-upload').setInputFiles(good);
   await expect(dbError).toHaveCount(0);
   await expect(page.getByTestId('job-form')).toContainText('good_db');
+  // the job form is the page's config: wrong adducts, losses and a polarity mismatch are refused in one line, no job starts
+  const jobError = page.getByTestId('job-error');
+  for (const f of FORM_CASES) {
+    await page.getByTestId('polarity').selectOption(f.polarity);
+    await page.getByTestId('adducts').fill(f.adducts);
+    await page.getByPlaceholder('e.g. -H2O').fill(f.losses ?? '');
+    await page.getByTestId('run-job').click();
+    await expect(jobError, f.id).toContainText(f.problem, { timeout: CASE_MS });
+    expect((await jobError.textContent())!.trim(), f.id).not.toContain('\n');
+    timings.push(`${f.id}: ${(await jobError.textContent())!.trim().slice(0, 140)}`);
+  }
+  await page.screenshot({ path: `${SHOTS}/form-error.png` });
+  await expect(page.getByTestId('job-progress')).toHaveCount(0);
+  await page.getByTestId('polarity').selectOption('+');
+  await page.getByTestId('adducts').fill('+H, +Na, +K');
+  await page.getByPlaceholder('e.g. -H2O').fill('');
   const heap1 = await heapMb(page);
   fs.copyFileSync(TINY_IMZML, path.join(dir, 'again.imzML'));
   fs.copyFileSync(TINY_IBD, path.join(dir, 'again.ibd'));
@@ -117,7 +133,7 @@ test('hostile imzML/ibd pairs and molecular DBs: one line naming the file and th
   await expect(page.getByTestId('library-item').filter({ hasText: 'Untreated_3_434_tiny' })).toBeVisible({ timeout: 20_000 });
   await page.screenshot({ path: `${SHOTS}/after.png` });
 
-  console.log(`page JS heap: ${heap0.toFixed(1)} MB before the cases, ${heap1.toFixed(1)} MB after ${pairs.length + dbs.length} cases\n${timings.join('\n')}`);
+  console.log(`page JS heap: ${heap0.toFixed(1)} MB before the cases, ${heap1.toFixed(1)} MB after ${pairs.length + dbs.length + FORM_CASES.length} cases\n${timings.join('\n')}`);
   expect(heap1 - heap0).toBeLessThan(100);
   expect(errors).toEqual([]);
   expect(canaryRequests, 'an external entity was fetched').toEqual([]);

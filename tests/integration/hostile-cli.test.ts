@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GOOD_DB, goodDataset, hostileCases, type CliPaths, type HostileCase } from '../fixtures/hostile/make.ts';
+import { FORM_CASES, GOOD_DB, goodDataset, hostileCases, type CliPaths, type HostileCase } from '../fixtures/hostile/make.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/imzlens.mjs');
@@ -122,7 +122,7 @@ describe('hostile inputs through the CLI', async () => {
 
   it('tests/README.md lists every case', () => {
     const readme = readFileSync(path.join(ROOT, 'tests/README.md'), 'utf8');
-    const missing = table.filter((c) => !readme.includes(`| \`${c.id}\` |`)).map((c) => c.id);
+    const missing = [...table, ...FORM_CASES].filter((c) => !readme.includes(`| \`${c.id}\` |`)).map((c) => c.id);
     expect(missing).toEqual([]);
   });
 

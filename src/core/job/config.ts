@@ -63,18 +63,23 @@ function strList(o: Obj, key: string, problems: string[], required: boolean): st
   return v as string[];
 }
 
-/** Adducts, neutral losses, chem mods: `±group…` strings over known elements (else the run fails late or silently). */
+/**
+ * What is wrong with one adduct / neutral loss / chem mod (`±group…` over known elements), or null. Checked where a
+ * job's parameters enter (configs, CLI flags, the job form): otherwise the run fails late or drops the ions silently.
+ */
+export function modifierProblem(m: string): string | null {
+  if (isNoopModifier(m)) return null;
+  if (!isValidModifier(m)) return `"${m}", not a valid modifier; write ±formula groups such as +H, +Na, -H2O or -H2O+Na`;
+  const unknown = (m.match(/[A-Z][a-z]*/g) ?? []).filter((el) => !ELEMENTS.has(el));
+  return unknown.length ? `"${m}": ${[...new Set(unknown)].join(', ')} is not a chemical element` : null;
+}
+
 function modifierList(o: Obj, key: string, where: string, problems: string[], required: boolean): string[] | null {
   const list = strList(o, key, problems, required);
   if (!list) return list;
   for (const m of list) {
-    if (isNoopModifier(m)) continue;
-    if (!isValidModifier(m)) {
-      problems.push(`"${where}" has "${m}", not a valid modifier; write ±formula groups such as +H, +Na, -H2O or -H2O+Na`);
-      continue;
-    }
-    const unknown = (m.match(/[A-Z][a-z]*/g) ?? []).filter((el) => !ELEMENTS.has(el));
-    if (unknown.length) problems.push(`"${where}" has "${m}": ${[...new Set(unknown)].join(', ')} is not a chemical element`);
+    const bad = modifierProblem(m);
+    if (bad) problems.push(`"${where}" has ${bad}`);
   }
   return list;
 }
