@@ -281,11 +281,6 @@ function jobFromFlags(v: Record<string, unknown>): Job {
     return v[k] as string;
   };
   const imzml = need('imzml');
-  if (!/^[a-z0-9]+:\/\//i.test(imzml)) {
-    const st = statSync(imzml, { throwIfNoEntry: false });
-    if (!st) throw new Error(`--imzml ${imzml}: no such file: check the path`);
-    if (st.isDirectory()) throw new Error(`--imzml ${imzml}: this is a folder, not an .imzML file`);
-  }
   const dbs = (v.db as string[] | undefined) ?? [];
   if (!dbs.length) throw new Error(`missing --db (a molecular database CSV; repeat --db for several)\n${USAGE}`);
   const pol = need('polarity');
@@ -312,6 +307,13 @@ function jobFromFlags(v: Record<string, unknown>): Job {
   }
   const mismatch = polarityMismatch(polarity, adducts);
   if (mismatch) throw new Error(`--polarity / --adducts: ${mismatch}`);
+  const analysisVersion = analysisVersionOf(v['analysis-version'] as string | undefined, null);
+  // the parameters first (their messages do not depend on the data), then the path
+  if (!/^[a-z0-9]+:\/\//i.test(imzml)) {
+    const st = statSync(imzml, { throwIfNoEntry: false });
+    if (!st) throw new Error(`--imzml ${imzml}: no such file: check the path`);
+    if (st.isDirectory()) throw new Error(`--imzml ${imzml}: this is a folder, not an .imzML file`);
+  }
   return {
     name: basename(imzml).replace(/\.imzml$/i, ''),
     imzml,
@@ -327,7 +329,7 @@ function jobFromFlags(v: Record<string, unknown>): Job {
       sigma: number('sigma'),
       ppm: number('ppm', 3),
       decoys: number('decoys', 20),
-      analysisVersion: analysisVersionOf(v['analysis-version'] as string | undefined, null),
+      analysisVersion,
     },
   };
 }
