@@ -3,13 +3,13 @@
 //   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses ...] [--chem-mods ...]
 //                    --polarity + --sigma 0.000619 --ppm 3 --decoys 20 --out OUT
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import { parseDbConfig, parseDsConfig, parseJsonConfig, ConfigError } from '../core/job/config.ts';
+import { modifierProblem, parseDbConfig, parseDsConfig, parseJsonConfig, polarityMismatch, ConfigError } from '../core/job/config.ts';
 import type { JobParams, JobResult } from '../core/job/result.ts';
 import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, isAnalysisVersion, type AnalysisVersion } from '../core/score/models/index.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
@@ -190,12 +190,21 @@ function runStats(r: {
   };
 }
 
+/** Why a file could not be read, in the user's words (missing, a folder, no permission). */
+export function unreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file: check the path';
+  if (code === 'EISDIR') return 'this is a folder, not a file: give the path of the file inside it';
+  if (code === 'EACCES' || code === 'EPERM') return 'no permission to read the file';
+  return `cannot read the file (${(e as Error).message}): check the path`;
+}
+
 async function readConfig(path: string) {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    throw new ConfigError(path, ['cannot read the file: check the path']);
+  } catch (e) {
+    throw new ConfigError(path, [unreadable(e)]);
   }
   return parseJsonConfig(text, path);
 }
@@ -208,6 +217,7 @@ function resolveFromConfig(p: string, configPath: string): string {
   const candidates = [join(dir, p), resolve(p), join(dir, basename(p))];
   const hit = candidates.find((c) => existsSync(c));
   if (!hit) throw new Error(`${configPath}: "${p}" not found (tried ${candidates.join(', ')})`);
+  if (statSync(hit).isDirectory()) throw new Error(`${configPath}: "${p}" is a folder (${hit}), not a file; give the path of the file`);
   return hit;
 }
 
@@ -242,6 +252,9 @@ async function jobFromConfigs(pos: string[], versionFlag?: string): Promise<Job>
   const ds = parseDsConfig(await readConfig(dsPath), dsPath);
   const db = parseDbConfig(await readConfig(dbPath), dbPath);
   const polarity = ds.polarity ?? '+';
+  // the ds_config's own adducts were checked against its polarity; the db_config's are checked here
+  const mismatch = ds.adducts ? null : polarityMismatch(polarity, db.adducts);
+  if (mismatch) throw new ConfigError(dbPath, [`${mismatch} (the polarity is from ${basename(dsPath)})`]);
   return {
     name: ds.name,
     imzml: resolveFromConfig(ds.imzmlPath, dsPath),
@@ -283,6 +296,24 @@ function jobFromFlags(v: Record<string, unknown>): Job {
     if (!Number.isFinite(x)) throw new Error(`--${k} must be a number (got '${s}')`);
     return x;
   };
+  const adducts = list((v.adducts as string | undefined) ?? (polarity === '+' ? '+H,+Na,+K' : '-H,+Cl'));
+  const neutralLosses = list(v['neutral-losses'] as string | undefined);
+  const chemMods = list(v['chem-mods'] as string | undefined);
+  for (const [flag, mods] of [['adducts', adducts], ['neutral-losses', neutralLosses], ['chem-mods', chemMods]] as const) {
+    for (const m of mods) {
+      const bad = modifierProblem(m);
+      if (bad) throw new Error(`--${flag} has ${bad}`);
+    }
+  }
+  const mismatch = polarityMismatch(polarity, adducts);
+  if (mismatch) throw new Error(`--polarity / --adducts: ${mismatch}`);
+  const analysisVersion = analysisVersionOf(v['analysis-version'] as string | undefined, null);
+  // the parameters first (their messages do not depend on the data), then the path
+  if (!/^[a-z0-9]+:\/\//i.test(imzml)) {
+    const st = statSync(imzml, { throwIfNoEntry: false });
+    if (!st) throw new Error(`--imzml ${imzml}: no such file: check the path`);
+    if (st.isDirectory()) throw new Error(`--imzml ${imzml}: this is a folder, not an .imzML file`);
+  }
   return {
     name: basename(imzml).replace(/\.imzml$/i, ''),
     imzml,
@@ -291,14 +322,14 @@ function jobFromFlags(v: Record<string, unknown>): Job {
     out: need('out'),
     params: {
       databases: dbs.map((p) => basename(p)),
-      adducts: list((v.adducts as string | undefined) ?? (polarity === '+' ? '+H,+Na,+K' : '-H,+Cl')),
-      neutralLosses: list(v['neutral-losses'] as string | undefined),
-      chemMods: list(v['chem-mods'] as string | undefined),
+      adducts,
+      neutralLosses,
+      chemMods,
       polarity,
       sigma: number('sigma'),
       ppm: number('ppm', 3),
       decoys: number('decoys', 20),
-      analysisVersion: analysisVersionOf(v['analysis-version'] as string | undefined, null),
+      analysisVersion,
     },
   };
 }
@@ -309,8 +340,8 @@ async function loadDbs(paths: string[]): Promise<MolDb[]> {
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(p));
-    } catch {
-      throw new Error(`${p}: cannot read the molecular database file: check the path`);
+    } catch (e) {
+      throw new Error(`${p}: molecular database: ${unreadable(e)}`);
     }
     const db = parseMolDb(bytes, basename(p));
     for (const w of db.warnings) process.stderr.write(`${p}: ${w}\n`);

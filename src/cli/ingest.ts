@@ -1,6 +1,7 @@
 // `imzlens ingest FILE.imzML --out DIR`: writes the on-disk dataset store (FileSegmentStore) for a pair.
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { statSync } from 'node:fs';
 import { ingestDataset } from '../core/imzml/ingest.ts';
 import { NodeFileSource } from '../platform/node/file-source.ts';
 import { FileSegmentStore } from '../platform/node/file-store.ts';
@@ -24,6 +25,11 @@ export async function run(args: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const file = positionals[0];
+  const kind = statSync(file, { throwIfNoEntry: false });
+  if (!kind || !kind.isFile()) {
+    process.stderr.write(`imzlens ingest: ${file}: ${kind ? 'this is a folder, not an .imzML file' : 'no such file: check the path'}\n`);
+    return 1;
+  }
   const ibdPath = findIbd(file);
   if (!ibdPath) {
     process.stderr.write(`imzlens ingest: ibd missing: expected ${path.basename(file).replace(/\.[^.]*$/, '')}.ibd (any letter case) next to ${file}\n`);
@@ -69,7 +75,8 @@ export async function run(args: string[]): Promise<number> {
     for (const w of meta.warnings) process.stdout.write(`warning: ${w}\n`);
     return 0;
   } catch (e) {
-    await store.delete(id).catch(() => {});
+    // only what this run wrote: an earlier dataset stored under the same id stays as it was
+    await store.discardPartial(id).catch(() => {});
     throw e;
   } finally {
     await imzml.close();

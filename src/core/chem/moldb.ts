@@ -57,10 +57,14 @@ export class MolDbError extends Error {
     this.name = 'MolDbError';
   }
 
+  /** The first line names the database and its first problem (what a one-line display shows); the list follows. */
   private static format(dbName: string, problems: MolDbProblem[], total: number): string {
-    const shown = problems.slice(0, MAX_LISTED).map((p) => (p.row > 0 ? `  row ${p.row}: ${p.message}` : `  ${p.message}`));
+    const line = (p: MolDbProblem) => (p.row > 0 ? `row ${p.row}: ${p.message}` : p.message);
+    const first = problems[0] ? line(problems[0]) : 'unusable';
+    if (total <= 1) return `molecular database ${dbName}: ${first}; fix the file and load it again`;
+    const shown = problems.slice(0, MAX_LISTED).map((p) => `  ${line(p)}`);
     const more = total > shown.length ? `\n  … and ${total - shown.length} more problem(s)` : '';
-    return `molecular database ${dbName}: ${total} problem(s); fix the file and load it again:\n${shown.join('\n')}${more}`;
+    return `molecular database ${dbName}: ${first} (and ${total - 1} more problem(s); fix the file and load it again):\n${shown.join('\n')}${more}`;
   }
 }
 
@@ -68,8 +72,12 @@ function fail(dbName: string, message: string): never {
   throw new MolDbError(dbName, [{ row: 0, message }]);
 }
 
-/** UTF-8 (BOM stripped) when valid, else windows-1252 (the old HMDB export), with a warning. */
+/** UTF-16 with a BOM (Excel's "Unicode text"), else UTF-8 (BOM stripped) when valid, else windows-1252 (the old HMDB export), with a warning. */
 function decode(bytes: Uint8Array, warnings: string[]): string {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    warnings.push('file is UTF-16 text (e.g. Excel\'s "Unicode text"); read as such, but save it as UTF-8 for METASPACE');
+    return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes.subarray(2));
+  }
   let start = 0;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   const body = bytes.subarray(start);
@@ -115,6 +123,22 @@ function detectDelimiter(dbName: string, header: string): '\t' | ',' {
     `row 1 (header) is ${what}: '${header.slice(0, 120)}'. Save the database as tab- or comma-separated with ` +
       `columns id, name, formula (or a Lithops ',sf' CSV)`,
   );
+}
+
+/** Longer than any plausible header row (column names). */
+const MAX_HEADER_LENGTH = 10_000;
+
+/** What a binary file looks like (a known magic number, or NUL bytes where text has none), or null for text. */
+function binaryKind(bytes: Uint8Array): string | null {
+  const magic: [number[], string][] = [
+    [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'], [[0xff, 0xd8, 0xff], 'a JPEG image'], [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
+    [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive (an .xlsx workbook is one: save the sheet as CSV/TSV)'],
+    [[0xd0, 0xcf, 0x11, 0xe0], 'an old Excel/Office document (save the sheet as CSV/TSV)'],
+  ];
+  for (const [m, what] of magic) if (m.every((b, i) => bytes[i] === b)) return what;
+  const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (!utf16 && bytes.subarray(0, 4096).includes(0)) return 'binary data (it contains NUL bytes)';
+  return null;
 }
 
 function firstLine(text: string): string {
@@ -196,10 +220,16 @@ export function parseMolDb(bytes: Uint8Array, name: string, options: MolDbOption
     }
   }
   if (bytes.length > 0x1fff_ffe8) fail(name, `file is ${bytes.length} bytes, beyond what can be held as text; split it`);
+  const binary = binaryKind(bytes);
+  if (binary) fail(name, `file is ${binary}, not a text table; pick the CSV/TSV file with columns id, name, formula`);
   const text = decode(bytes, warnings);
   if (text.trim() === '') fail(name, 'file is empty: no header and no data rows');
 
   const header0 = firstLine(text);
+  // one enormous first line (no line breaks, or a binary blob) would otherwise be split into millions of columns
+  if (header0.length > MAX_HEADER_LENGTH) {
+    fail(name, `row 1 (header) is ${header0.length.toLocaleString('en-US')} characters long; a header names a few columns (id, name, formula). Check the line breaks`);
+  }
   const delimiter = detectDelimiter(name, header0);
   if (strict && delimiter !== '\t') {
     fail(name, `row 1 (header) is not tab-separated; METASPACE's uploader needs tab-separated columns id, name, formula`);
@@ -273,7 +303,8 @@ export function parseMolDb(bytes: Uint8Array, name: string, options: MolDbOption
     }
     const formula = row[cols.formula] ?? '';
     let fi = -1;
-    if (!isBlank(formula)) {
+    // a too-long value is reported above; parsing a megabyte "formula" would only take seconds to say it again
+    if (!isBlank(formula) && formula.length <= MAX_VALUE_LENGTH) {
       fi = formulaState.get(formula) ?? -2;
       if (fi === -2) {
         let err: string | null = null;

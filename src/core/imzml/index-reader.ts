@@ -69,8 +69,8 @@ export class ImzmlIndexReader {
             if (acc === ACC.arrayLength) { this.arr!.length = attrs.number('value'); break; }
             if (acc === ACC.encodedLength) { this.arr!.enc = attrs.number('value'); break; }
           } else if (ctx === Ctx.Spectrum || ctx === Ctx.Scan) {
-            if (acc === ACC.posX) { this.spX = attrs.number('value'); break; }
-            if (acc === ACC.posY) { this.spY = attrs.number('value'); break; }
+            if (acc === ACC.posX) { this.spX = position(attrs); break; }
+            if (acc === ACC.posY) { this.spY = position(attrs); break; }
             if (!SPECTRUM_ACCESSIONS.has(acc)) break;
           }
           this.addParamTo(ctx, { acc, name: attrs.get('name') ?? '', value: attrs.get('value') ?? '' });
@@ -168,8 +168,8 @@ export class ImzmlIndexReader {
       case Ctx.Instrument: this.instrumentParams.push(p); break;
       case Ctx.Spectrum:
       case Ctx.Scan:
-        if (p.acc === ACC.posX) this.spX = Number(p.value);
-        else if (p.acc === ACC.posY) this.spY = Number(p.value);
+        if (p.acc === ACC.posX) this.spX = p.value.trim() === '' ? NaN : Number(p.value);
+        else if (p.acc === ACC.posY) this.spY = p.value.trim() === '' ? NaN : Number(p.value);
         else if (SPECTRUM_ACCESSIONS.has(p.acc)) this.spParams.push(p);
         break;
       case Ctx.Array:
@@ -234,4 +234,10 @@ export class ImzmlIndexReader {
     }
     this.columns.push(spX!, spY!, m, t);
   }
+}
+
+/** A position x/y value; an empty or missing value is no position (attrs.number reads it as 0, a valid-looking x). */
+function position(attrs: XmlAttrs): number {
+  const v = attrs.number('value');
+  return v === 0 && (attrs.get('value') ?? '').trim() === '' ? NaN : v;
 }

@@ -88,6 +88,19 @@ export function computeGeometry(index: ImzmlIndex): Geometry {
   return { width, height, minX, minY, pixelOfSpectrum, mask, nSamplePixels };
 }
 
+/** Spectra at the position of an earlier one are kept (their peaks add into that pixel), but the user hears of it. */
+function duplicateWarning(index: ImzmlIndex, geo: Geometry): string {
+  const seen = new Uint8Array(geo.width * geo.height);
+  let first = -1;
+  for (let i = 0; i < index.nSpectra && first < 0; i++) {
+    const p = geo.pixelOfSpectrum[i];
+    if (seen[p]) first = i;
+    seen[p] = 1;
+  }
+  const k = index.nSpectra - geo.nSamplePixels;
+  return `${k} spectr${k === 1 ? 'um shares' : 'a share'} a pixel with an earlier spectrum (duplicate position x/y; first: spectrum ${first} at x=${index.x[first]}, y=${index.y[first]}); their peaks are added into that pixel.`;
+}
+
 /**
  * Throws when a spectrum's values are outside the sanity ranges (m/z in [0, 1e5], intensity <= 1e12, no NaN).
  * `i`, `x`, `y` are the spectrum's global index and file coordinates (split ingest checks sub-ranges).
@@ -144,6 +157,7 @@ export async function planIngest(
   validateRanges(index, ibd, hint);
   const geo = computeGeometry(index);
   const n = index.nSpectra;
+  if (geo.nSamplePixels < n) warnings.push(duplicateWarning(index, geo));
 
   // Segment bounds from a sample of spectra (evenly spaced, deterministic).
   let totalRaw = 0;

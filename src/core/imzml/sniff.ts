@@ -41,6 +41,16 @@ export function sniffImzml(head: Uint8Array, size = head.length): Sniffed {
   for (const m of MAGIC) {
     if (m.bytes.every((b, i) => head[i] === b)) return { kind: 'archive', looksLike: m.what, advice: m.advice };
   }
+  // UTF-16 (a BOM, or '<' / '<?' spelled with NUL bytes between): text, but not the UTF-8 an imzML must be
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) ||
+    (head[0] === 0x3c && head[1] === 0 && head[2] === 0x3f && head[3] === 0) || (head[0] === 0 && head[1] === 0x3c && head[2] === 0 && head[3] === 0x3f);
+  if (utf16) {
+    return {
+      kind: 'text',
+      looksLike: 'UTF-16 text (2 bytes per character); imzML files are UTF-8',
+      advice: 'Save it again as UTF-8 (any text editor or `iconv -f UTF-16 -t UTF-8`), or re-export it from the original software.',
+    };
+  }
   const text = decodeText(head);
   if (text === null) {
     return {

@@ -1,5 +1,7 @@
 // Reads the Lithops-METASPACE job configs (ds_config*.json, db_config*.json) and METASPACE's own ds config
 // (isotope_generation / image_generation / fdr) into one shape, with messages that name the file and field.
+import { ELEMENTS } from '../chem/elements.ts';
+import { isNoopModifier, isValidModifier } from '../chem/ions.ts';
 
 export interface DsConfig {
   name: string;
@@ -61,6 +63,43 @@ function strList(o: Obj, key: string, problems: string[], required: boolean): st
   return v as string[];
 }
 
+/**
+ * What is wrong with one adduct / neutral loss / chem mod (`±group…` over known elements), or null. Checked where a
+ * job's parameters enter (configs, CLI flags, the job form): otherwise the run fails late or drops the ions silently.
+ */
+export function modifierProblem(m: string): string | null {
+  if (isNoopModifier(m)) return null;
+  if (!isValidModifier(m)) return `"${m}", not a valid modifier; write ±formula groups such as +H, +Na, -H2O or -H2O+Na`;
+  const unknown = (m.match(/[A-Z][a-z]*/g) ?? []).filter((el) => !ELEMENTS.has(el));
+  return unknown.length ? `"${m}": ${[...new Set(unknown)].join(', ')} is not a chemical element` : null;
+}
+
+function modifierList(o: Obj, key: string, where: string, problems: string[], required: boolean): string[] | null {
+  const list = strList(o, key, problems, required);
+  if (!list) return list;
+  for (const m of list) {
+    const bad = modifierProblem(m);
+    if (bad) problems.push(`"${where}" has ${bad}`);
+  }
+  return list;
+}
+
+/** METASPACE's adducts of one polarity only (its UI offers them per polarity). */
+const POSITIVE_ONLY = new Set(['+H', '+Na', '+K', '+NH4', '[M]+']);
+const NEGATIVE_ONLY = new Set(['-H', '+Cl', '[M]-']);
+
+/**
+ * The problem when adducts belong to the other polarity (e.g. polarity "-" with +H, +Na), or null. Adducts outside
+ * METASPACE's lists are not judged.
+ */
+export function polarityMismatch(polarity: '+' | '-', adducts: readonly string[]): string | null {
+  const wrong = adducts.filter((a) => (polarity === '-' ? POSITIVE_ONLY : NEGATIVE_ONLY).has(a));
+  if (!wrong.length) return null;
+  const mode = polarity === '-' ? 'negative' : 'positive';
+  const usual = polarity === '-' ? '-H, +Cl' : '+H, +Na, +K';
+  return `polarity "${polarity}" (${mode} mode) but adduct(s) ${wrong.join(', ')} belong to the other polarity; use e.g. ${usual}, or change the polarity`;
+}
+
 function num(o: Obj, key: string, problems: string[], check: (x: number) => string | null): number | null {
   const v = o[key];
   if (v === undefined) return null;
@@ -102,9 +141,13 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
   const sigma = num(o, 'isocalc_sigma', problems, positive) ?? num(iso, 'isocalc_sigma', problems, positive);
   const decoys = num(o, 'num_decoys', problems, decoyRange) ?? num(fdr, 'decoy_sample_size', problems, decoyRange);
   const ppm = num(o, 'ppm', problems, positive) ?? num(img, 'ppm', problems, positive);
-  const adducts = strList(iso, 'adducts', problems, false);
-  const neutralLosses = strList(iso, 'neutral_losses', problems, false);
-  const chemMods = strList(iso, 'chem_mods', problems, false);
+  const adducts = modifierList(iso, 'adducts', 'isotope_generation.adducts', problems, false);
+  const neutralLosses = modifierList(iso, 'neutral_losses', 'isotope_generation.neutral_losses', problems, false);
+  const chemMods = modifierList(iso, 'chem_mods', 'isotope_generation.chem_mods', problems, false);
+  if (polarity && adducts) {
+    const bad = polarityMismatch(polarity, adducts);
+    if (bad) problems.push(bad);
+  }
   const analysisVersion = num(o, 'analysis_version', problems, (x) => (Number.isInteger(x) && x >= 1 ? null : 'must be a whole number ≥ 1'));
   if (problems.length) throw new ConfigError(file, problems);
   return {
@@ -127,10 +170,10 @@ export function parseDbConfig(o: Obj, file: string): DbConfig {
   const problems: string[] = [];
   const databases = strList(o, 'databases', problems, true);
   if (databases && databases.length === 0) problems.push('"databases" is empty: list at least one molecular database file');
-  const adducts = strList(o, 'adducts', problems, true);
+  const adducts = modifierList(o, 'adducts', 'adducts', problems, true);
   if (adducts && adducts.length === 0) problems.push('"adducts" is empty');
-  const modifiers = strList(o, 'modifiers', problems, false) ?? strList(o, 'neutral_losses', problems, false) ?? [];
-  const chemMods = strList(o, 'chem_mods', problems, false) ?? [];
+  const modifiers = modifierList(o, 'modifiers', 'modifiers', problems, false) ?? modifierList(o, 'neutral_losses', 'neutral_losses', problems, false) ?? [];
+  const chemMods = modifierList(o, 'chem_mods', 'chem_mods', problems, false) ?? [];
   if (problems.length) throw new ConfigError(file, problems);
   return {
     name: typeof o.name === 'string' ? o.name : 'databases',

@@ -121,6 +121,11 @@ export class FileSegmentStore implements SegmentStore {
     return (await this.entries()).filter((n) => n.endsWith('.partial')).map((n) => decodeURIComponent(n.slice(0, -'.partial'.length)));
   }
 
+  /** Removes an unfinished write (the .partial folder) and nothing else: a committed dataset of the same id stays. */
+  async discardPartial(datasetId: string): Promise<void> {
+    await rm(this.partialDir(datasetId), { recursive: true, force: true });
+  }
+
   async delete(datasetId: string): Promise<void> {
     await rm(this.partialDir(datasetId), { recursive: true, force: true });
     await rm(this.committedDir(datasetId), { recursive: true, force: true });
