@@ -5,7 +5,7 @@ import { guardUnload, pendingWrites } from '../../src/app/services/unload-guard.
 
 /** Node's Event has a read-only returnValue; a browser's BeforeUnloadEvent lets the handler set it. */
 class BeforeUnload extends Event {
-  override returnValue: boolean | string = true;
+  override returnValue = true;
   constructor() {
     super('beforeunload', { cancelable: true });
   }
