@@ -15,6 +15,8 @@ export interface FileIdentity {
   size: number;
   /** Hash (core/hash.ts) of the first HEAD_BYTES bytes (the whole file when smaller). */
   head: string;
+  /** Modification time (ms) where the platform knows it reliably (the CLI); compared only when both have it. */
+  modified?: number;
 }
 
 export interface IngestResumeRecord {
@@ -53,9 +55,11 @@ export class ResumeMismatchError extends Error {
   }
 }
 
-export async function fileIdentity(src: ByteSource): Promise<FileIdentity> {
+export async function fileIdentity(src: ByteSource, modified?: number): Promise<FileIdentity> {
   const head = await src.read(0, Math.min(HEAD_BYTES, src.size));
-  return { name: baseName(src.name), size: src.size, head: new Hasher().bytes(head).hex() };
+  const id: FileIdentity = { name: baseName(src.name), size: src.size, head: new Hasher().bytes(head).hex() };
+  if (modified !== undefined) id.modified = modified;
+  return id;
 }
 
 function baseName(n: string): string {
@@ -83,6 +87,9 @@ export function identityMismatch(r: IngestResumeRecord, imzml: FileIdentity, ibd
   for (const [kind, was, now] of [['imzML', r.imzml, imzml], ['ibd', r.ibd, ibd]] as const) {
     if (was.size !== now.size) diffs.push(`${now.name} has ${now.size} bytes, the interrupted ingest's ${kind} ${was.name} had ${was.size}`);
     else if (was.head !== now.head) diffs.push(`the first MB of ${now.name} differs from the interrupted ingest's ${kind} ${was.name}`);
+    else if (was.modified !== undefined && now.modified !== undefined && was.modified !== now.modified) {
+      diffs.push(`${now.name} was modified since the interrupted ingest read it (${new Date(was.modified).toISOString()} then, ${new Date(now.modified).toISOString()} now)`);
+    }
   }
   return diffs.length ? `${diffs.join('; ')}.` : null;
 }
