@@ -139,7 +139,7 @@ describe('resumed ingest = uninterrupted ingest', () => {
     await expect(run(new MemoryStore(), { imzml: files.imzml, ibd: other.ibd }, BUDGET, record)).rejects.toThrow(/the first MB of g\.ibd differs from the interrupted ingest's ibd g\.ibd/);
     // a truncated ibd: the sizes
     const cut = new BytesSource('h.ibd', (await files.ibd.read(0, files.ibd.size - 8)));
-    await expect(run(new MemoryStore(), { imzml: files.imzml, ibd: cut }, BUDGET, record)).rejects.toThrow(new RegExp(`h\\.ibd has ${files.ibd.size - 8} bytes, the interrupted ingest's ibd g\\.ibd had ${files.ibd.size}`));
+    await expect(run(new MemoryStore(), { imzml: files.imzml, ibd: cut }, BUDGET, record)).rejects.toThrow(new RegExp(`h\\.ibd has ${files.ibd.size - 8} bytes, the interrupted ingest's ibd g\\.ibd had ${files.ibd.size} bytes`));
     // another UUID (the imzML's first MB differs too, so check the UUID on its own with a doctored record)
     const uuidOther = await pair(7, 'ffffffffffffffffffffffffffffffff');
     const ids = { imzml: await fileIdentity(uuidOther.imzml), ibd: await fileIdentity(uuidOther.ibd) };

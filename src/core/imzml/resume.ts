@@ -85,7 +85,7 @@ export function resumeWhere(r: IngestResumeRecord): string {
 export function identityMismatch(r: IngestResumeRecord, imzml: FileIdentity, ibd: FileIdentity): string | null {
   const diffs: string[] = [];
   for (const [kind, was, now] of [['imzML', r.imzml, imzml], ['ibd', r.ibd, ibd]] as const) {
-    if (was.size !== now.size) diffs.push(`${now.name} has ${now.size} bytes, the interrupted ingest's ${kind} ${was.name} had ${was.size}`);
+    if (was.size !== now.size) diffs.push(`${now.name} has ${now.size} bytes, the interrupted ingest's ${kind} ${was.name} had ${was.size} bytes`);
     else if (was.head !== now.head) diffs.push(`the first MB of ${now.name} differs from the interrupted ingest's ${kind} ${was.name}`);
     else if (was.modified !== undefined && now.modified !== undefined && was.modified !== now.modified) {
       diffs.push(`${now.name} was modified since the interrupted ingest read it (${new Date(was.modified).toISOString()} then, ${new Date(now.modified).toISOString()} now)`);
