@@ -5,7 +5,7 @@
 // "Interrupted ingest: N %", Resume asks for the files again and continues, and the stored records equal the
 // reference's byte for byte (segments, mask, TIC, meta but its id and createdAt). Re-picking a wrong file names what
 // differs and keeps the interrupted ingest; Discard leaves nothing of it in IndexedDB, and a dataset stored before is
-// untouched.
+// untouched. An ingest running in another tab (it holds a Web Lock) is neither offered nor removed by a second tab.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -244,4 +244,24 @@ test('a wrong file is named and the interrupted ingest kept; Discard removes all
   await expect(page.getByTestId('interrupted-ingest')).toHaveCount(0);
   expect((await storeKeys(page)).sort()).toEqual(before.sort());
   await page.screenshot({ path: `${SHOTS}/discarded.png` });
+});
+
+test('an ingest running in another tab is neither offered for resume nor removed there', async ({ context }) => {
+  const a = await context.newPage();
+  await openPage(a);
+  await a.getByTestId('file-input').setInputFiles([files.imzml, files.ibd]);
+  await waitForRecord(a, { minBucket: 1 });
+  // a second tab opens while the first one ingests: its library sees the pending dataset but the ingest's lock too
+  const b = await context.newPage();
+  await openPage(b);
+  await b.waitForTimeout(3000);
+  await expect(b.getByTestId('interrupted-ingest')).toHaveCount(0);
+  await b.screenshot({ path: `${SHOTS}/other-tab.png` });
+  // the first tab finishes its ingest untouched
+  await expect(a.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1, { timeout: 600_000 });
+  const id = (await storeKeys(a)).map((k) => JSON.parse(k) as unknown[]).find((k) => k[0] === 'meta' && (k[1] as string).startsWith(NAME))![1] as string;
+  expect(await digests(a, id)).toEqual(reference);
+  await b.reload();
+  await expect(b.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1);
+  await expect(b.getByTestId('interrupted-ingest')).toHaveCount(0);
 });
