@@ -10,6 +10,8 @@ import { BlobSource } from '../src/platform/browser/blob-source.ts';
 import { IdbSegmentStore, StorageQuotaError } from '../src/platform/browser/idb-store.ts';
 import { HttpSource } from '../src/platform/shared/http-source.ts';
 import { bytesNeeded, freeBytes, isQuotaError, notEnoughBefore, notEnoughDuring } from './ingest-worker-quota.ts';
+import { fileIdentity, identityMismatch, ResumeMismatchError } from '../src/core/imzml/resume.ts';
+import { holdIngestLock } from '../src/platform/browser/ingest-lock.ts';
 
 export type IngestInput = Blob | { url: string };
 
@@ -18,6 +20,8 @@ export interface IngestRequest {
   name: string;
   imzml: IngestInput;
   ibd: IngestInput;
+  /** Continue the interrupted ingest of `id` (its resume record in IndexedDB) with these files, checked to be the same. */
+  resume?: boolean;
 }
 
 const CANCELLED = 'ingest cancelled by the user';
@@ -70,8 +74,17 @@ const api = {
     const timed = new TimedStore(store);
     const t0 = performance.now();
     const stageAt: Record<string, number> = {};
+    // held while this ingest runs: the library tells a running ingest from an interrupted one by it (ingest-lock.ts)
+    const unlock = await holdIngestLock(req.id);
     try {
+      // the resume record (core/imzml/resume.ts) is saved as the ingest goes; a resume checks the files first
+      const files = { imzml: await fileIdentity(imzml), ibd: await fileIdentity(ibd) };
+      const from = req.resume ? await store.getResume(req.id) : null;
+      if (req.resume && !from) throw new ResumeMismatchError(`${req.name}: there is no interrupted ingest to resume (it was discarded or finished).`);
+      const why = from && identityMismatch(from, files.imzml, files.ibd);
+      if (why) throw new ResumeMismatchError(`cannot resume the ingest of ${req.name}: ${why} Pick the same two files.`);
       const meta = await ingestDataset({
+        resume: { files, from, save: (r) => store.putResume(req.id, r) },
         imzml, ibd, store: timed, id: req.id, name: req.name, signal: ctrl.signal, memoryBudgetBytes: PEAK_BUDGET_BYTES,
         onProgress: (p) => { stageAt[p.stage] ??= performance.now() - t0; onProgress(p); },
       });
@@ -81,6 +94,8 @@ const api = {
       console.debug(`imzlens-ingest-timing ${JSON.stringify({ totalMs: performance.now() - t0, stageAt, storeMs: timed.ms, ibdBytes: ibd.size })}`);
       return meta;
     } catch (e) {
+      // other files picked for a resume: the interrupted ingest stays as it was
+      if ((e as Error).name === 'ResumeMismatchError') throw e;
       await store.delete(req.id).catch(() => {});
       if (isQuotaError(e)) {
         const written = e instanceof StorageQuotaError ? e.writtenBytes : 0;
@@ -88,6 +103,7 @@ const api = {
       }
       throw e;
     } finally {
+      unlock();
       if (controller === ctrl) controller = null;
     }
   },

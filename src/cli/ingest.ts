@@ -2,10 +2,12 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ingestDataset } from '../core/imzml/ingest.ts';
 import { NodeFileSource } from '../platform/node/file-source.ts';
 import { FileSegmentStore } from '../platform/node/file-store.ts';
 import { findIbd } from './info.ts';
+import { fileIdentity, identityMismatch, resumeWhere } from '../core/imzml/resume.ts';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -45,6 +47,26 @@ export async function run(args: string[]): Promise<number> {
   const imzml = await NodeFileSource.open(file);
   const ibd = await NodeFileSource.open(ibdPath);
   const store = new FileSegmentStore(values.out);
+  // A killed run left <id>.partial/ with a resume record: the same command continues it; other input files (or
+  // another segment size or name) start over, saying why, since their dataset would differ.
+  const files = { imzml: await fileIdentity(imzml, (await stat(file)).mtimeMs), ibd: await fileIdentity(ibd, (await stat(ibdPath)).mtimeMs) };
+  const segmentBytes = segmentMb * 2 ** 20;
+  let from = await store.getResume(id);
+  if (from) {
+    const why = identityMismatch(from, files.imzml, files.ibd)
+      ?? (from.targetSegmentBytes !== segmentBytes ? `it used ${from.targetSegmentBytes / 2 ** 20} MB segments, this run ${segmentMb} MB.` : null)
+      ?? (from.name !== name ? `it was named '${from.name}', this run '${name}'.` : null);
+    if (why) {
+      process.stderr.write(`imzlens ingest: an interrupted ingest of '${id}' in ${path.resolve(values.out)} does not match this run (${why}); starting over.\n`);
+      await store.discardPartial(id);
+      from = null;
+    } else {
+      process.stderr.write(`imzlens ingest: resuming the interrupted ingest of '${id}' at ${resumeWhere(from)}.\n`);
+    }
+  } else if ((await store.listIncomplete()).includes(id)) {
+    // killed before its first record: nothing to continue from (a dataset committed under this id stays)
+    await store.discardPartial(id);
+  }
   const t0 = performance.now();
   let lastStage = '';
   const stageStart = new Map<string, number>();
@@ -52,9 +74,11 @@ export async function run(args: string[]): Promise<number> {
   try {
     const meta = await ingestDataset({
       imzml, ibd, store, id, name,
-      targetSegmentBytes: segmentMb * 2 ** 20,
+      targetSegmentBytes: segmentBytes,
+      resume: { files, from, save: (r) => store.putResume(id, r) },
       onProgress: (p) => {
         if (values.quiet) return;
+        if (p.stage === 'resume') return; // said above
         if (p.stage !== lastStage) { if (lastStage) process.stderr.write('\n'); lastStage = p.stage; }
         // a stage's clock starts at the previous stage's last report (its first report already carries work)
         const now = performance.now();

@@ -27,24 +27,26 @@ export interface IngestHandle {
   cancel(): void;
 }
 
-/** Ingests one pair in a fresh worker; the worker is closed afterwards. */
-export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatus) => void): IngestHandle {
+/** Ingests one pair in a fresh worker; the worker is closed afterwards. `id` + `resume`: continue that interrupted ingest. */
+export function ingest(req: Omit<IngestRequest, 'id'> & { id?: string }, onStatus: (s: IngestStatus) => void): IngestHandle {
   const worker = new Worker(new URL('../../../workers/ingest-worker.ts', import.meta.url), { type: 'module', name: 'imzlens-ingest' });
   const remote = Comlink.wrap<IngestWorkerApi>(worker);
   // A stage's clock starts when the one before it last reported (its first report already carries a batch of work).
   // A multi-pass ingest alternates 'read' and 'sort'; each keeps its first clock, so MB/s and the ETA are averages
   // over the whole stage (the other stage's time between passes included).
   const stageStart = new Map<string, number>();
+  // a resumed ingest's stages start part-way (done > 0): rates count from there
+  const stageBase = new Map<string, number>();
   let lastReport = performance.now();
   let reject: (e: Error) => void = () => {};
   const crashed = new Promise<never>((_, rej) => { reject = rej; });
   worker.addEventListener('error', (e) => { e.preventDefault(); reject(new Error(`the ingest worker crashed: ${e.message || 'failed to load'}`)); });
   const progress = (p: IngestProgress) => {
     const now = performance.now();
-    if (!stageStart.has(p.stage)) stageStart.set(p.stage, lastReport);
+    if (!stageStart.has(p.stage)) { stageStart.set(p.stage, lastReport); stageBase.set(p.stage, req.resume ? p.done : 0); }
     lastReport = now;
     const dt = (now - stageStart.get(p.stage)!) / 1000;
-    const rate = dt > 0 ? p.done / dt : 0;
+    const rate = dt > 0 ? (p.done - stageBase.get(p.stage)!) / dt : 0;
     const byteStage = p.stage === 'index' || p.stage === 'sample' || p.stage === 'read';
     onStatus({
       stage: p.stage, done: p.done, total: p.total,
@@ -52,7 +54,7 @@ export function ingest(req: Omit<IngestRequest, 'id'>, onStatus: (s: IngestStatu
       etaS: rate > 0 && p.total > p.done ? (p.total - p.done) / rate : null,
     });
   };
-  const id = newDatasetId(req.name);
+  const id = req.id ?? newDatasetId(req.name);
   let cancelled = false;
   let fallback: ReturnType<typeof setTimeout> | undefined;
   const run = Promise.race([remote.ingest({ ...req, id }, Comlink.proxy(progress)), crashed]);
@@ -96,13 +98,6 @@ export async function deleteDataset(id: string): Promise<void> {
 /** Stored size of a dataset: 16 bytes per peak (m/z f64, intensity f32, pixel u32) + mask and TIC. */
 export function storedBytes(meta: DatasetMeta): number {
   return meta.totalPeaks * 16 + meta.width * meta.height * 5;
-}
-
-/** Removes datasets whose ingest never committed (closed tab mid-ingest). */
-export async function cleanIncomplete(): Promise<number> {
-  const ids = await getStore().listIncomplete();
-  for (const id of ids) await getStore().delete(id);
-  return ids.length;
 }
 
 export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {

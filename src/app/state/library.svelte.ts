@@ -2,8 +2,9 @@
 // user's AWS Lambda), deleting, the selected dataset, the open-data panel's messages and the datasets' notes.
 import type { DatasetMeta } from '../../core/types.ts';
 import { currentCloudConfig, ingestPairInCloud } from '../services/cloud-datasets.ts';
-import { cleanIncomplete, deleteDataset, ingest as ingestInBrowser, listDatasets, storageEstimate, type IngestHandle, type IngestStatus } from '../services/datasets.ts';
+import { deleteDataset, ingest as ingestInBrowser, listDatasets, storageEstimate, type IngestHandle, type IngestStatus } from '../services/datasets.ts';
 import type { FilePair } from '../services/pairing.ts';
+import { discardInterrupted, listInterrupted, resumeIngest, type InterruptedIngest } from '../services/ingest-resume.ts';
 import { getStore } from '../services/store.ts';
 import type { AppState } from './app.svelte.ts';
 
@@ -21,6 +22,8 @@ export class LibraryState {
   /** The first listing is done (until then the page shows neither the welcome panel nor a dataset). */
   loaded = $state(false);
   ingestBusy = $state(false);
+  /** Ingests stopped mid-way (tab closed or reloaded): offered for Resume or Discard. */
+  interrupted = $state.raw<InterruptedIngest[]>([]);
   ingestStatus = $state<IngestStatus | null>(null);
   ingestName = $state('');
   private ingestHandle: IngestHandle | null = null;
@@ -43,9 +46,9 @@ export class LibraryState {
     this.storage = await storageEstimate();
   }
 
-  /** First read: drop half-ingested datasets (a tab closed mid-ingest), then list, then reopen the last dataset. */
+  /** First read: find interrupted ingests (a tab closed mid-ingest), then list, then reopen the last dataset. */
   load(): void {
-    cleanIncomplete().catch(() => 0).then(() => this.refresh()).then(() => this.reopenLast())
+    this.refreshInterrupted().then(() => this.refresh()).then(() => this.reopenLast())
       .catch((e: Error) => (this.messages = [`Could not read the dataset library: ${e.message}`]))
       .finally(() => (this.loaded = true));
   }
@@ -102,6 +105,40 @@ export class LibraryState {
       this.ingestBusy = false;
       this.ingestHandle = null;
     }
+  }
+
+  private recheck: ReturnType<typeof setTimeout> | undefined;
+  /** Lists interrupted ingests; while some ingest still holds its lock (running here or in another tab), looks again. */
+  async refreshInterrupted(): Promise<void> {
+    const r = await listInterrupted().catch(() => null);
+    if (!r) return;
+    this.interrupted = r.interrupted;
+    clearTimeout(this.recheck);
+    if (r.running > 0) this.recheck = setTimeout(() => void this.refreshInterrupted(), 2000);
+  }
+
+  /** Continues an interrupted ingest with the files the user picked again (an .imzML and an .ibd). */
+  async resumeInterrupted(it: InterruptedIngest, files: File[]): Promise<void> {
+    this.messages = [];
+    const imzml = files.find((f) => /\.imzml$/i.test(f.name)), ibd = files.find((f) => /\.ibd$/i.test(f.name));
+    if (!imzml || !ibd || files.length !== 2) {
+      this.messages = [`${it.name}: to resume, pick the two files of the interrupted ingest again: ${it.imzml.name} and ${it.ibd.name}.`];
+      return;
+    }
+    const m = await this.ingest(it.name, imzml, ibd, (onStatus) => resumeIngest(it, imzml, ibd, onStatus));
+    await this.refreshInterrupted();
+    if (m) this.select(m.id);
+  }
+
+  async discardInterrupted(it: InterruptedIngest): Promise<void> {
+    if (!confirm(`Discard the interrupted ingest of ${it.name} (${it.percent.toFixed(0)} % done)? Everything it stored is deleted.`)) return;
+    try {
+      await discardInterrupted(it);
+    } catch (e) {
+      this.messages = [...this.messages, (e as Error).message];
+    }
+    await this.refreshInterrupted();
+    await this.refresh();
   }
 
   cancelIngest(): void {

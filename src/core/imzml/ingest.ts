@@ -10,6 +10,8 @@ import type { NumArray } from './spectra.ts';
 import { Segmenter, quantileBounds, splitSorted } from './segmenter.ts';
 import { releaseSortScratch } from './sort.ts';
 import { ImzmlError } from './format.ts';
+import { identityMismatch, ResumeMismatchError } from './resume.ts';
+import type { FileIdentity, IngestResumeRecord } from './resume.ts';
 
 export const DEFAULT_TARGET_SEGMENT_BYTES = 16 << 20;
 export const BYTES_PER_PEAK = 16; // f64 m/z + f32 intensity + u32 pixel
@@ -48,6 +50,17 @@ export interface IngestOptions {
    * ibd in several passes, one range of m/z segments each. Default: no limit (one pass).
    */
   memoryBudgetBytes?: number;
+  /**
+   * Resumable ingest (resume.ts): `save` is called, in order, with the record to resume from after each bucket's
+   * segments (and the mask/TIC blobs) were handed to the store and its put settled; the store must make a record
+   * durable no earlier than the data it counts. With `from`, the ingest continues where that record ends (same
+   * files: checked by identity, UUID and plan; a ResumeMismatchError says what differs).
+   */
+  resume?: {
+    files: { imzml: FileIdentity; ibd: FileIdentity };
+    save(record: IngestResumeRecord): Promise<void>;
+    from?: IngestResumeRecord | null;
+  };
 }
 
 /** Segment writes allowed in flight while the next bucket is sorted. */
@@ -267,40 +280,80 @@ export function completeMeta(base: MetaBase, infos: SegmentInfo[], warnings: str
 }
 
 export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
-  const { imzml, ibd, store, signal } = opts;
+  const { imzml, ibd, store, signal, resume } = opts;
+  const from = resume?.from ?? null;
   const progress = opts.onProgress ?? (() => {});
   const target = opts.targetSegmentBytes ?? DEFAULT_TARGET_SEGMENT_BYTES;
+  if (from && resume) {
+    const why = identityMismatch(from, resume.files.imzml, resume.files.ibd);
+    if (why) throw new ResumeMismatchError(`cannot resume the ingest of ${from.name}: ${why}`);
+    if (from.targetSegmentBytes !== target) throw new ResumeMismatchError(`cannot resume the ingest of ${from.name}: it was started with ${from.targetSegmentBytes / 2 ** 20} MB segments, now ${target / 2 ** 20} MB.`);
+  }
 
   const index = opts.index ?? (await parseImzml(imzml, { signal, onProgress: (b) => progress({ stage: 'index', done: b, total: imzml.size }) }));
+  if (from && (index.uuid ?? null) !== from.uuid) {
+    throw new ResumeMismatchError(`cannot resume the ingest of ${from.name}: ${imzml.name} has UUID ${index.uuid ?? 'none'}, the interrupted ingest's had ${from.uuid ?? 'none'}.`);
+  }
   const { warnings, hint, geo, bounds, estPeaks } = await planIngest(index, ibd, { targetSegmentBytes: target, signal, onProgress: progress });
+  if (from && (from.bounds.length !== bounds.length || from.bounds.some((b, i) => b !== bounds[i]))) {
+    throw new ResumeMismatchError(`cannot resume the ingest of ${from.name}: the files give other m/z bucket bounds than the interrupted ingest's.`);
+  }
 
   // Stream all spectra into buckets; TIC per pixel (duplicates at one pixel add up). When all peaks at once would
   // exceed the memory budget, the buckets are taken in passes over the ibd (consecutive m/z ranges): each pass reads
   // every spectrum again but keeps only its buckets' peaks, so at most about one budget of peaks is held. A bucket
-  // receives the same peaks in the same (spectrum) order in any pass, so its sorted segment is the same.
+  // receives the same peaks in the same (spectrum) order in any pass, so its sorted segment is the same. Every pass
+  // sums each spectrum's intensities the same way, so the TIC is that of whichever pass runs first (a resumed ingest
+  // may not run pass 0).
   const nb = bounds.length + 1;
   const perBucket = estPeaks / nb;
   const budget = opts.memoryBudgetBytes ?? Infinity;
-  const bucketsPerPass = Math.max(1, Math.min(nb, Math.floor(budget / Math.max(1, perBucket * 1.15 * BYTES_PER_PEAK))));
+  const bucketsPerPass = from ? from.bucketsPerPass : Math.max(1, Math.min(nb, Math.floor(budget / Math.max(1, perBucket * 1.15 * BYTES_PER_PEAK))));
   const passes = Math.ceil(nb / bucketsPerPass);
-  const seg = new Segmenter(bounds, perBucket, { lo: 0, hi: Math.min(nb, bucketsPerPass) });
+  const startBucket = from ? from.nextBucket : 0;
+  const startPass = Math.floor(startBucket / bucketsPerPass);
+  const infos: SegmentInfo[] = from ? from.segments.map((s) => ({ ...s })) : [];
+  let ticStored = from?.ticStored ?? false;
+  if (from) progress({ stage: 'resume', done: startBucket, total: nb });
+  const seg = new Segmenter(bounds, perBucket, { lo: Math.min(nb, startBucket), hi: Math.min(nb, (startPass + 1) * bucketsPerPass) });
   const tic64 = new Float64Array(geo.width * geo.height);
   const pix = geo.pixelOfSpectrum;
-  const infos: SegmentInfo[] = [];
+  // Resume records are saved one after another, each once the puts it counts have settled.
+  const startedAt = from?.startedAt ?? new Date().toISOString();
+  let saved: Promise<void> = Promise.resolve();
+  const checkpoint = (after: Promise<void>, nextBucket: number): Promise<void> => {
+    if (!resume) return after;
+    const rec: IngestResumeRecord = {
+      version: 1, id: opts.id, name: opts.name, imzml: resume.files.imzml, ibd: resume.files.ibd, uuid: index.uuid ?? null,
+      targetSegmentBytes: target, bounds, bucketsPerPass, nBuckets: nb, nextBucket, segments: infos.map((s) => ({ ...s })), ticStored,
+      startedAt, updatedAt: '',
+    };
+    saved = Promise.all([saved, after]).then(() => resume.save({ ...rec, updatedAt: new Date().toISOString() }));
+    return saved;
+  };
+  if (resume && !from) await checkpoint(Promise.resolve(), 0);
   // Segment writes overlap the sorting of the next bucket (the store's I/O runs off this thread); at most
   // MAX_INFLIGHT_PUTS are pending, and every one is settled before this function returns or throws, so a caller
   // that deletes the dataset after a failure never races a write still in flight.
   const inflight: Promise<void>[] = [];
   try {
-    for (let pass = 0; pass < passes; pass++) {
-      const kLo = pass * bucketsPerPass, kHi = Math.min(nb, kLo + bucketsPerPass);
-      if (pass > 0) seg.setActive(kLo, kHi);
-      const first = pass === 0;
+    for (let pass = startPass; pass < passes; pass++) {
+      const kLo = Math.max(startBucket, pass * bucketsPerPass), kHi = Math.min(nb, (pass + 1) * bucketsPerPass);
+      const wantTic = !ticStored;
+      if (kLo >= kHi && !wantTic) continue; // resumed after the last bucket of this pass: nothing to read
+      if (pass > startPass) seg.setActive(kLo, kHi);
       await forEachSpectrum(index, ibd, (i, mz, inten) => {
         const t = seg.addSpectrum(mz, inten, pix[i], MZ_MAX, INTENSITY_MAX);
         if (t < 0) checkValues(index, i, mz, inten, hint); // throws, naming the bad peak
-        if (first) tic64[pix[i]] += t;
+        if (wantTic) tic64[pix[i]] += t;
       }, { signal, batchBytes: opts.batchBytes, onBytes: (d, t) => progress({ stage: 'read', done: pass * t + d, total: passes * t }) });
+      if (wantTic) {
+        // stored as soon as known, so that a resumed ingest need not read the ibd for it
+        await store.putBlob(opts.id, BLOB_MASK, geo.mask);
+        await store.putBlob(opts.id, BLOB_TIC, new Uint8Array(ticImage(tic64).buffer));
+        ticStored = true;
+        await checkpoint(Promise.resolve(), kLo);
+      }
 
       // Each bucket is one segment: sorted in place and handed to the store as is (no second copy of the peaks, no
       // join); a bucket far over the target (skewed sample) is split without breaking a run of equal m/z.
@@ -314,20 +367,19 @@ export async function ingestDataset(opts: IngestOptions): Promise<DatasetMeta> {
           return { index, segment: sg };
         });
         while (inflight.length >= MAX_INFLIGHT_PUTS) await inflight.shift();
-        const put = store.putSegments(opts.id, batch);
+        const put = checkpoint(store.putSegments(opts.id, batch), k + 1);
         put.catch(() => {}); // awaited in order below; this only keeps an early failure from being "unhandled"
         inflight.push(put);
         progress({ stage: 'sort', done: k + 1, total: nb });
       }
     }
     while (inflight.length) await inflight.shift();
+    await saved;
   } finally {
-    await Promise.allSettled(inflight);
+    await Promise.allSettled([...inflight, saved]);
     releaseSortScratch();
   }
-
-  await store.putBlob(opts.id, BLOB_MASK, geo.mask);
-  await store.putBlob(opts.id, BLOB_TIC, new Uint8Array(ticImage(tic64).buffer));
+  if (!ticStored) throw new Error(`cannot resume the ingest of ${opts.name}: its record says every bucket is stored but not the TIC image; discard it and ingest again.`);
 
   const base = metaBase({ id: opts.id, name: opts.name, index, geo, imzmlName: imzml.name, ibdName: ibd.name, ibdSize: ibd.size });
   const meta = completeMeta(base, infos, warnings);

@@ -1,5 +1,7 @@
 // SegmentStore in IndexedDB through idb-keyval. Keys are arrays: ['seg', id, index], ['blob', id, key],
-// ['pending', id] (written with the first data, removed at commit) and ['meta', id] (written at commit, in the
+// ['pending', id] (written with the first data, removed at commit), ['resume', id] (the ingest's resume record,
+// core/imzml/resume.ts: buffered with the segments and written in the same transaction as the last of the segments it
+// counts, so it is never ahead of the stored data; removed at commit) and ['meta', id] (written at commit, in the
 // same transaction that removes the pending marker, so a dataset is listed only once it is complete).
 // A segment record is { n, bytes }: one exact-size ArrayBuffer holding m/z (f64 × n), intensity (f32 × n) and pixel
 // (u32 × n) one after the other (as the Node file store lays them out). Structured clone writes a typed array's
@@ -10,6 +12,7 @@ import { createStore, setMany, get, keys, delMany, promisifyRequest } from 'idb-
 import type { UseStore } from 'idb-keyval';
 import type { DatasetMeta, Segment } from '../../core/types.ts';
 import type { SegmentStore } from '../../core/store.ts';
+import type { IngestResumeRecord, ResumeRecordStore } from '../../core/imzml/resume.ts';
 
 export interface IdbStoreOptions {
   dbName?: string;
@@ -29,11 +32,11 @@ export class StorageQuotaError extends Error {
   }
 }
 
-export class IdbSegmentStore implements SegmentStore {
+export class IdbSegmentStore implements SegmentStore, ResumeRecordStore {
   private readonly store: UseStore;
   private readonly begun = new Set<string>();
   private readonly written = new Map<string, number>();
-  private readonly pending = new Map<string, { entries: [IDBValidKey, unknown][]; bytes: number; segs: Map<number, Segment> }>();
+  private readonly pending = new Map<string, { entries: [IDBValidKey, unknown][]; bytes: number; segs: Map<number, Segment>; resume?: IngestResumeRecord }>();
 
   constructor(private readonly options: IdbStoreOptions = {}) {
     this.store = createStore(options.dbName ?? 'imzlens', options.storeName ?? 'datasets');
@@ -53,9 +56,10 @@ export class IdbSegmentStore implements SegmentStore {
 
   private async flush(id: string): Promise<void> {
     const p = this.pending.get(id);
-    if (!p || !p.entries.length) return;
+    if (!p || (!p.entries.length && !p.resume)) return;
     this.pending.delete(id);
-    await this.write(id, p.entries, p.bytes);
+    const entries = p.resume ? [...p.entries, [['resume', id], p.resume] as [IDBValidKey, unknown]] : p.entries;
+    await this.write(id, entries, p.bytes);
   }
 
   private async write(id: string, entries: [IDBValidKey, unknown][], bytes: number): Promise<void> {
@@ -88,6 +92,20 @@ export class IdbSegmentStore implements SegmentStore {
       p.segs.set(index, unpackSegment(rec));
     }
     if (p.bytes >= (this.options.batchBytes ?? 64 * 2 ** 20)) await this.flush(datasetId);
+  }
+
+  /**
+   * The resume record goes with the buffered segments (the latest replaces an earlier one not yet written): it lands
+   * in the same transaction as the last segments it counts, or, when none are buffered, in one of its own.
+   */
+  async putResume(datasetId: string, record: IngestResumeRecord): Promise<void> {
+    const p = this.pending.get(datasetId);
+    if (p) { p.resume = record; return; }
+    await this.write(datasetId, [[['resume', datasetId], record]], 0);
+  }
+
+  async getResume(datasetId: string): Promise<IngestResumeRecord | null> {
+    return (await get<IngestResumeRecord>(['resume', datasetId], this.store)) ?? null;
   }
 
   async getSegment(datasetId: string, index: number): Promise<Segment> {
@@ -136,6 +154,7 @@ export class IdbSegmentStore implements SegmentStore {
     await this.store('readwrite', (s) => {
       s.put(meta, ['meta', id]);
       s.delete(['pending', id]);
+      s.delete(['resume', id]);
       return promisifyRequest(s.transaction);
     });
     this.begun.delete(id);

@@ -1,17 +1,20 @@
 // SegmentStore on disk (Node). Layout under rootDir:
-//   <id>.partial/   while writing: seg-<index>.bin, blob-<key>.bin (a crash leaves only this folder)
+//   <id>.partial/   while writing: seg-<index>.bin, blob-<key>.bin, resume.json (the ingest's resume record,
+//                   core/imzml/resume.ts; replaced by rename after the files it counts are written, removed at
+//                   commit). A crash leaves only this folder; `imzlens ingest` run again resumes from it.
 //   <id>/           after commit: the same files + meta.json (written last, then the folder is renamed)
 // The rename makes the commit atomic: `list` only sees folders with meta.json that are not *.partial.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetMeta, Segment } from '../../core/types.ts';
 import type { SegmentStore } from '../../core/store.ts';
+import type { IngestResumeRecord, ResumeRecordStore } from '../../core/imzml/resume.ts';
 
 const MAGIC = 0x535a4d49; // 'IMZS' little-endian
 const VERSION = 1;
 const HEADER = 16;
 
-export class FileSegmentStore implements SegmentStore {
+export class FileSegmentStore implements SegmentStore, ResumeRecordStore {
   constructor(readonly rootDir: string) {}
 
   private dirName(id: string): string {
@@ -82,12 +85,30 @@ export class FileSegmentStore implements SegmentStore {
     return new Uint8Array(await readAligned(f));
   }
 
+  async putResume(datasetId: string, record: IngestResumeRecord): Promise<void> {
+    const dir = await this.writable(datasetId);
+    const tmp = path.join(dir, 'resume.json.tmp');
+    await writeFile(tmp, JSON.stringify(record));
+    await rename(tmp, path.join(dir, 'resume.json'));
+  }
+
+  /** The resume record of an interrupted write of `datasetId`, or null (none, or unreadable: start over). */
+  async getResume(datasetId: string): Promise<IngestResumeRecord | null> {
+    try {
+      const r = JSON.parse(await readFile(path.join(this.partialDir(datasetId), 'resume.json'), 'utf8')) as IngestResumeRecord;
+      return r && r.version === 1 ? r : null;
+    } catch {
+      return null;
+    }
+  }
+
   async commit(meta: DatasetMeta): Promise<void> {
     const partial = this.partialDir(meta.id);
     if (!(await exists(partial))) throw new Error(`cannot commit '${meta.id}': nothing was written for it in ${this.rootDir}`);
     for (const s of meta.segments) {
       if (!(await exists(path.join(partial, `seg-${s.index}.bin`)))) throw new Error(`cannot commit '${meta.id}': segment ${s.index} was never written`);
     }
+    await rm(path.join(partial, 'resume.json'), { force: true });
     await writeFile(path.join(partial, 'meta.json'), JSON.stringify(meta, null, 1));
     const final = this.committedDir(meta.id);
     if (await exists(final)) {
