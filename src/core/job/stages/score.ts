@@ -3,7 +3,7 @@
 import type { CentroidTable, DatasetMeta } from '../../types.ts';
 import type { Executor } from '../executor.ts';
 import type { StageCache } from './run-stage.ts';
-import { emptyScoreResult, type ScoreResult } from '../../score/score-ions.ts';
+import { emptyScoreResult, type ScoreResult, type SpatialImpl } from '../../score/score-ions.ts';
 import type { ScoreTaskInput } from '../score-task.ts';
 import type { PlannedTask } from '../plan.ts';
 import { Hasher } from '../../hash.ts';
@@ -17,6 +17,8 @@ export interface ScoreStageInput {
   centroids: CentroidTable;
   isTarget: Uint8Array;
   ppm: number;
+  /** The scoring model's spatial metric (absent or 'v1': the tasks and the cache key are v1's as before). */
+  spatial?: SpatialImpl;
   executor: Executor;
   cache?: StageCache;
   signal?: AbortSignal;
@@ -24,12 +26,13 @@ export interface ScoreStageInput {
 }
 
 export async function scoreStage(p: ScoreStageInput): Promise<ScoreResult> {
-  const key = scoreCacheKey(p.meta, p.centroids, p.isTarget, p.ppm);
+  const v3 = p.spatial === 'v3';
+  const key = scoreCacheKey(p.meta, p.centroids, p.isTarget, p.ppm) + (v3 ? '-spatial-v3' : '');
   const cached = (await p.cache?.get(key)) as ScoreResult | undefined;
   if (cached && cached.n === p.nIons) return cached;
   const total = p.tasks.length;
   p.onProgress(0, total);
-  const outputs = await p.executor.map<ScoreTaskInput, ScoreResult>('score', p.tasks.map((t) => t.input), {
+  const outputs = await p.executor.map<ScoreTaskInput, ScoreResult>('score', p.tasks.map((t) => (v3 ? { ...t.input, spatial: 'v3' as const } : t.input)), {
     signal: p.signal,
     onProgress: (d) => p.onProgress(d, total),
   });
