@@ -18,6 +18,11 @@ export interface JobParams {
   decoys: number;
   /** METASPACE analysis_version: picks the scoring model and FDR method (score/models/index.ts). */
   analysisVersion: AnalysisVersion;
+  /**
+   * The scoring model of versions that offer a choice (v3: METASPACE-ML 'animal' | 'plant'; absent = its default,
+   * 'animal'). Versions without a choice (v1) ignore it.
+   */
+  scoringModel?: string;
 }
 
 export interface AnnotationRow {
