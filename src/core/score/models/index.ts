@@ -42,7 +42,7 @@ const VERSIONS = [
     id: 'msm-v1',
     label: msmV1.label,
     short: 'v1 (MSM)',
-    explain: 'Original METASPACE scoring: MSM = spectral × spatial × chaos, FDR against 20 decoy sets.',
+    explain: "Original METASPACE scoring, imzlens' default: MSM = spectral × spatial × chaos ranks the ions.",
     models: [] as readonly ModelChoice[],
     defaultModel: undefined as string | undefined,
     make: (): ScoringModel => msmV1,
@@ -52,7 +52,7 @@ const VERSIONS = [
     id: 'msm-v3',
     label: 'METASPACE-ML (v3)',
     short: 'METASPACE-ML (v3)',
-    explain: "METASPACE's current default: a CatBoost model scores each ion from its metrics; Animal for animal, bacterial and fungal samples, Plant for plant samples.",
+    explain: "METASPACE's current default: a CatBoost model (METASPACE-ML) scores each ion from its metrics. Animal: animal, bacterial and fungal samples; Plant: plant samples.",
     models: ML_CHOICES,
     // METASPACE's default model
     defaultModel: 'animal' as string | undefined,
