@@ -1,7 +1,8 @@
 // METASPACE-ML (v3) in the page: the example runs with v1 (the default), then the form's Scoring select picks
 // "METASPACE-ML (v3)" with the Animal model (its explanation line changes), Run gives a v3 table labelled
 // METASPACE-ML (not the cached v1 result: the job key has version + model), whose CSV export has the model score
-// columns; its bundle opens in a fresh context with the same label and rows.
+// columns; its bundle opens in a fresh context with the same label and rows. The model data is its own chunk, fetched
+// only when a v3 job runs, and listed in the service worker's precache (so v3 works offline).
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,8 +23,13 @@ test('example → METASPACE-ML (v3) Animal in the job form → labelled v3 table
   fs.mkdirSync(SHOTS, { recursive: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const modelChunks: string[] = [];
+  page.on('request', (r) => {
+    if (/metaspace-ml-(animal|plant)/.test(r.url())) modelChunks.push(new URL(r.url()).pathname);
+  });
 
   await runExample(page);
+  expect(modelChunks).toEqual([]); // a v1 job never loads a model
   await expect(page.getByTestId('scoring-label')).toHaveText('v1 (MSM)');
   await page.getByTestId('filter-fdr').selectOption('0.5');
   const v1Csv = await exportCsv(page);
@@ -50,6 +56,11 @@ test('example → METASPACE-ML (v3) Animal in the job form → labelled v3 table
   await page.getByTestId('filter-fdr').selectOption('0.5');
   await expect(page.getByTestId('table-row').first()).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, 'results-v3.png') });
+  // the Animal model's chunk was fetched (by the job worker), the Plant one not; the service worker precaches it
+  expect(modelChunks.length).toBeGreaterThan(0);
+  expect(modelChunks.every((u) => /metaspace-ml-animal\.v2\.2023-12-14-[\w-]+\.js$/.test(u))).toBe(true);
+  const sw = await (await page.request.get('/sw.js')).text();
+  expect(sw).toContain(modelChunks[0].split('/').pop());
   const v3Csv = await exportCsv(page);
   expect(v3Csv.length).toBeGreaterThan(2);
   expect(Object.keys(v3Csv[0]).slice(-2)).toEqual(['msm_product', 'scoring_model']);
