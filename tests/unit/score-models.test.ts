@@ -23,6 +23,7 @@ describe('scoring-model registry', () => {
   it('has v1 = msm-v1 (the default) and v3 = msm-v3 with the models Animal (default) and Plant', () => {
     expect(ANALYSIS_VERSIONS.map((a) => [a.version, a.id])).toEqual([[1, 'msm-v1'], [3, 'msm-v3']]);
     expect(ANALYSIS_VERSIONS[0].label).toMatch(/MSM/);
+    expect(scoringModelFor(1).label).toBe(ANALYSIS_VERSIONS[0].label);
     expect(ANALYSIS_VERSIONS[0].models).toEqual([]);
     expect(ANALYSIS_VERSIONS[1].models.map((m) => [m.id, m.name])).toEqual([['animal', 'METASPACE-ML_Animal'], ['plant', 'METASPACE-ML_Plant']]);
     expect(ANALYSIS_VERSIONS[1].defaultModel).toBe('animal');

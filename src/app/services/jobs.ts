@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import type { MolDb } from '../../core/chem/moldb.ts';
 import { hashStrings } from '../../core/hash.ts';
-import { effectiveModel } from '../../core/score/models/index.ts';
+import { effectiveModel } from '../../core/score/models/versions.ts';
 import { CancelledError } from '../../core/job/executor.ts';
 import type { Progress } from '../../core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../../core/job/result.ts';

@@ -3,7 +3,7 @@
 // A failure names the entry and the field path (e.g. "annotations.json rows[12].mz").
 import type { Roi, RoiShape } from '../analysis/roi-types.ts';
 import type { AnalysisVersion, AnnotationRow, JobParams, JobResult, StageStat } from '../job/result.ts';
-import { ANALYSIS_VERSIONS, isAnalysisVersion, modelProblem } from '../score/models/index.ts';
+import { ANALYSIS_VERSIONS, isAnalysisVersion, modelProblem } from '../score/models/versions.ts';
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, jsonNumber, MAX_BUNDLE_ROIS, type BundleLimits, type BundleManifest } from './format.ts';

@@ -1,6 +1,6 @@
 // The result model of an annotation job: what the table, viewer, CSV export and result bundle show.
 // One object per annotation row is fine here (hundreds to thousands of rows, never per peak).
-import type { AnalysisVersion } from '../score/models/index.ts';
+import type { AnalysisVersion } from '../score/models/versions.ts';
 
 export type { AnalysisVersion };
 

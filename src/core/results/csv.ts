@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import type { AnnotationRow, JobResult } from '../job/result.ts';
 import { mzErrorPpm } from '../view/table.ts';
 import { isomerIsobarCounts } from './isomers.ts';
-import { effectiveModel, modelChoices } from '../score/models/index.ts';
+import { effectiveModel, modelChoices } from '../score/models/versions.ts';
 
 /**
  * METASPACE's annotation export columns (webapp AnnotationTable.vue, 2026: chem_mods and neutral_losses enabled;
