@@ -1,6 +1,7 @@
 // Annotation counts at each FDR level on the reference fixture job (../shared/fixtures/annotate): v1 as imzlens
-// runs it, and METASPACE-ML scoring + v3 FDR applied to the SAME ions (v1 isotope patterns and v1 decoys, since
-// v3's are not wired yet; docs/metaspace-ml.md, "What remains"). Prints a Markdown table for the docs.
+// runs it; METASPACE-ML scoring + v3 FDR applied to the SAME ions as v1 (v1 spatial, isotope patterns and decoys;
+// both m/z-error transforms); and whole analysis_version 3 jobs as this build runs them (registry model, v3 spatial,
+// and whatever isotope patterns and decoys src/core/chem makes for version 3). Prints a Markdown table for the docs.
 //
 // Usage: npx tsx scripts/metaspace-ml-compare.ts
 import { loadFixtureJob } from '../tests/helpers/fixture-job.ts';
@@ -34,6 +35,12 @@ for (const kind of ['animal', 'plant'] as MetaspaceMlKind[]) {
     lines.push(`| METASPACE-ML ${kind}, m/z error ${transform === 'engine' ? '−\\|x\\| (engine)' : '1 − \\|x\\| (training)'}, v3 FDR, v1 ions | ${counts(rows).join(' | ')} |`);
     console.error(`${kind}/${transform}: ${details.scores.n} ions scored in ${ms.toFixed(0)} ms`);
   }
+}
+for (const kind of ['animal', 'plant']) {
+  const t = performance.now();
+  const v3 = await runAnnotationDetailed({ store: ds.store, meta: ds.meta, mask: ds.mask, dbs: [db], params: { ...params, analysisVersion: 3, scoringModel: kind }, executor: new InlineExecutor(ds.store) });
+  lines.push(`| analysis_version 3 job, METASPACE-ML ${kind} (as this build runs it) | ${counts(v3.result.rows).join(' | ')} |`);
+  console.error(`v3 ${kind} job ${(performance.now() - t).toFixed(0)} ms`);
 }
 console.error(`v1 job ${(t1 - t0).toFixed(0)} ms`);
 console.log(lines.join('\n'));

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { modifierProblem, parseDbConfig, parseDsConfig, parseJsonConfig, polarityMismatch, ConfigError } from '../core/job/config.ts';
 import type { JobParams, JobResult } from '../core/job/result.ts';
-import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, isAnalysisVersion, type AnalysisVersion } from '../core/score/models/index.ts';
+import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, effectiveModel, isAnalysisVersion, modelChoices, modelFromName, type AnalysisVersion } from '../core/score/models/index.ts';
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
@@ -29,7 +29,8 @@ const USAGE = `usage:
   imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]
   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses -H2O,...] [--chem-mods ...]
                    --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT
-  either form: [--analysis-version N] (METASPACE analysis_version; default: ds_config's analysis_version, else ${DEFAULT_ANALYSIS_VERSION})`;
+  either form: [--analysis-version N] (METASPACE analysis_version: 1 = MSM, 3 = METASPACE-ML; default: ds_config's analysis_version, else ${DEFAULT_ANALYSIS_VERSION})
+               [--model animal|plant] (METASPACE-ML model of version 3; default: ds_config's fdr.scoring_model, else animal)`;
 
 interface Job {
   name: string;
@@ -58,6 +59,7 @@ const OPTIONS = {
   sigma: { type: 'string' },
   ppm: { type: 'string' },
   decoys: { type: 'string' },
+  model: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   'cloud-config': { type: 'string' },
@@ -87,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a whole number ≥ 1 (got '${values.workers}')`);
   }
 
-  const job = positionals.length ? await jobFromConfigs(positionals, values['analysis-version']) : jobFromFlags(values);
+  const job = positionals.length ? await jobFromConfigs(positionals, values['analysis-version'], values.model) : jobFromFlags(values);
   validateParams(job.params);
 
   const t0 = performance.now();
@@ -223,7 +225,7 @@ function resolveFromConfig(p: string, configPath: string): string {
 
 /**
  * The analysis version of a job: --analysis-version, else the ds_config's analysis_version, else the default. A
- * version this build does not have is an error (never a silent v1 run): METASPACE-ML (3) is not registered yet.
+ * version this build does not have is an error (never a silent run of another version).
  */
 export function analysisVersionOf(flag: string | undefined, fromConfig: number | null, configFile?: string): AnalysisVersion {
   let v: number;
@@ -240,13 +242,45 @@ export function analysisVersionOf(flag: string | undefined, fromConfig: number |
   }
   if (!isAnalysisVersion(v)) {
     const known = ANALYSIS_VERSIONS.map((a) => `${a.version} (${a.label})`).join(', ');
-    const v3 = v === 3 ? ' METASPACE-ML (analysis_version 3) is not complete in imzlens yet: see docs/metaspace-ml.md.' : '';
-    throw new Error(`${where}: this build has analysis version ${known}.${v3}`);
+    throw new Error(`${where}: this build has analysis version ${known}.`);
   }
   return v;
 }
 
-async function jobFromConfigs(pos: string[], versionFlag?: string): Promise<Job> {
+/**
+ * The scoring model of a job of `version`: --model, else the ds_config's scoring_model name, else the version's
+ * default (written into the job, so results and bundles name it; undefined for versions without a choice). A version without model choices ignores a ds_config name but refuses --model; METASPACE's
+ * `fdr.scoring_model_id` (an id in METASPACE's own database) cannot be resolved here and is reported.
+ */
+export function scoringModelOf(
+  version: number,
+  flag: string | undefined,
+  fromConfig: { scoringModel: string | null; scoringModelId: number | null } | null,
+  configFile?: string,
+  warn: (msg: string) => void = (m) => process.stderr.write(`${m}\n`),
+): string | undefined {
+  const choices = modelChoices(version);
+  const ids = choices.map((c) => c.id).join('|');
+  if (flag !== undefined) {
+    if (!choices.length) throw new Error(`--model ${flag}: analysis version ${version} has no model choice (--model is for --analysis-version 3)`);
+    const id = modelFromName(version, flag);
+    if (!id) throw new Error(`--model must be ${ids} (got '${flag}')`);
+    return id;
+  }
+  if (!choices.length) return undefined;
+  if (!fromConfig) return effectiveModel(version);
+  if (fromConfig.scoringModel !== null) {
+    const id = modelFromName(version, fromConfig.scoringModel);
+    if (!id) throw new Error(`${configFile ?? 'ds_config'}: scoring_model "${fromConfig.scoringModel}" is not a model of analysis version ${version} (use ${choices.map((c) => `${c.id} or ${c.name}`).join(', ')})`);
+    return id;
+  }
+  if (fromConfig.scoringModelId !== null) {
+    warn(`${configFile ?? 'ds_config'}: fdr.scoring_model_id ${fromConfig.scoringModelId} is an id in METASPACE's own database; imzlens uses the ${choices[0].id} model (set fdr.scoring_model or --model to choose)`);
+  }
+  return effectiveModel(version);
+}
+
+async function jobFromConfigs(pos: string[], versionFlag?: string, modelFlag?: string): Promise<Job> {
   if (pos.length !== 3) throw new Error(`expected ds_config.json db_config.json OUT\n${USAGE}`);
   const [dsPath, dbPath, out] = pos;
   const ds = parseDsConfig(await readConfig(dsPath), dsPath);
@@ -255,6 +289,8 @@ async function jobFromConfigs(pos: string[], versionFlag?: string): Promise<Job>
   // the ds_config's own adducts were checked against its polarity; the db_config's are checked here
   const mismatch = ds.adducts ? null : polarityMismatch(polarity, db.adducts);
   if (mismatch) throw new ConfigError(dbPath, [`${mismatch} (the polarity is from ${basename(dsPath)})`]);
+  const analysisVersion = analysisVersionOf(versionFlag, ds.analysisVersion, dsPath);
+  const scoringModel = scoringModelOf(analysisVersion, modelFlag, ds, dsPath);
   return {
     name: ds.name,
     imzml: resolveFromConfig(ds.imzmlPath, dsPath),
@@ -270,7 +306,8 @@ async function jobFromConfigs(pos: string[], versionFlag?: string): Promise<Job>
       sigma: ds.sigma ?? 0.001238,
       ppm: ds.ppm ?? 3,
       decoys: ds.decoys ?? 20,
-      analysisVersion: analysisVersionOf(versionFlag, ds.analysisVersion, dsPath),
+      analysisVersion,
+      ...(scoringModel ? { scoringModel } : {}),
     },
   };
 }
@@ -308,6 +345,7 @@ function jobFromFlags(v: Record<string, unknown>): Job {
   const mismatch = polarityMismatch(polarity, adducts);
   if (mismatch) throw new Error(`--polarity / --adducts: ${mismatch}`);
   const analysisVersion = analysisVersionOf(v['analysis-version'] as string | undefined, null);
+  const scoringModel = scoringModelOf(analysisVersion, v.model as string | undefined, null);
   // the parameters first (their messages do not depend on the data), then the path
   if (!/^[a-z0-9]+:\/\//i.test(imzml)) {
     const st = statSync(imzml, { throwIfNoEntry: false });
@@ -330,6 +368,7 @@ function jobFromFlags(v: Record<string, unknown>): Job {
       ppm: number('ppm', 3),
       decoys: number('decoys', 20),
       analysisVersion,
+      ...(scoringModel ? { scoringModel } : {}),
     },
   };
 }

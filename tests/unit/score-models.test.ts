@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, fdrMethodFor, isAnalysisVersion, scoringModelFor, UnknownAnalysisVersionError } from '../../src/core/score/models/index.ts';
+import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, fdrMethodFor, isAnalysisVersion, modelFromName, scoringLabel, scoringModelFor, UnknownAnalysisVersionError } from '../../src/core/score/models/index.ts';
 import { fdrV1 } from '../../src/core/score/fdr.ts';
 import { validateParams } from '../../src/core/job/pipeline.ts';
 import { mergeScores } from '../../src/core/job/stages/score.ts';
@@ -20,22 +20,65 @@ function task(msm64: number[], scored: number[]): ScoreResult {
 }
 
 describe('scoring-model registry', () => {
-  it('has v1 = msm-v1 with a label, and it is the default', () => {
-    expect(ANALYSIS_VERSIONS.map((a) => [a.version, a.id])).toEqual([[1, 'msm-v1']]);
+  it('has v1 = msm-v1 (the default) and v3 = msm-v3 with the models Animal (default) and Plant', () => {
+    expect(ANALYSIS_VERSIONS.map((a) => [a.version, a.id])).toEqual([[1, 'msm-v1'], [3, 'msm-v3']]);
     expect(ANALYSIS_VERSIONS[0].label).toMatch(/MSM/);
+    expect(scoringModelFor(1).label).toBe(ANALYSIS_VERSIONS[0].label);
+    expect(ANALYSIS_VERSIONS[0].models).toEqual([]);
+    expect(ANALYSIS_VERSIONS[1].models.map((m) => [m.id, m.name])).toEqual([['animal', 'METASPACE-ML_Animal'], ['plant', 'METASPACE-ML_Plant']]);
+    expect(ANALYSIS_VERSIONS[1].defaultModel).toBe('animal');
     expect(DEFAULT_ANALYSIS_VERSION).toBe(1);
     expect(scoringModelFor(1).id).toBe('msm-v1');
+    expect(scoringModelFor(1, 'plant').id).toBe('msm-v1'); // v1 ignores a model
+    expect(scoringModelFor(3).variant).toBe('animal');
+    expect(scoringModelFor(3, 'plant').variant).toBe('plant');
+    expect(scoringModelFor(3).spatial).toBe('v3');
+    expect(scoringModelFor(1).spatial ?? 'v1').toBe('v1');
     expect(fdrMethodFor(1).id).toBe('fdr-v1');
+    expect(fdrMethodFor(3).id).toBe('fdr-v3');
     expect(isAnalysisVersion(1)).toBe(true);
-    expect(isAnalysisVersion(3)).toBe(false);
+    expect(isAnalysisVersion(3)).toBe(true);
+    expect(isAnalysisVersion(2)).toBe(false);
   });
 
-  it('an unknown version gives a clear error naming the versions that exist', () => {
-    expect(() => scoringModelFor(3)).toThrow(UnknownAnalysisVersionError);
-    expect(() => scoringModelFor(3)).toThrow(/unknown analysis version 3: this build has 1 \(msm-v1\)/);
+  it('an unknown version or model gives a clear error naming what exists', () => {
+    expect(() => scoringModelFor(2)).toThrow(UnknownAnalysisVersionError);
+    expect(() => scoringModelFor(2)).toThrow(/unknown analysis version 2: this build has 1 \(msm-v1\), 3 \(msm-v3\)/);
     expect(() => fdrMethodFor(2)).toThrow(/unknown analysis version 2/);
-    const p = { databases: ['db'], adducts: ['+H'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.000619, ppm: 3, decoys: 20, analysisVersion: 3 };
-    expect(() => validateParams(p as unknown as JobParams)).toThrow(/analysisVersion 3 is not available \(available: 1\)/);
+    expect(() => scoringModelFor(3, 'fungus')).toThrow(/scoringModel "fungus" is not a model of analysis version 3 \(choose animal or plant\)/);
+    const p = { databases: ['db'], adducts: ['+H'], neutralLosses: [], chemMods: [], polarity: '+', sigma: 0.000619, ppm: 3, decoys: 20, analysisVersion: 2 };
+    expect(() => validateParams(p as unknown as JobParams)).toThrow(/analysisVersion 2 is not available \(available: 1, 3\)/);
+    expect(() => validateParams({ ...p, analysisVersion: 3, scoringModel: 'tree' } as unknown as JobParams)).toThrow(/scoringModel "tree"/);
+    expect(() => validateParams({ ...p, analysisVersion: 3, scoringModel: 'plant' } as unknown as JobParams)).not.toThrow();
+    expect(() => validateParams({ ...p, analysisVersion: 3 } as unknown as JobParams)).not.toThrow();
+    expect(() => validateParams({ ...p, analysisVersion: 1, scoringModel: 'tree' } as unknown as JobParams)).not.toThrow();
+  });
+
+  it('model names: ids, METASPACE names and .cbm names, any case', () => {
+    expect(modelFromName(3, 'Plant')).toBe('plant');
+    expect(modelFromName(3, 'METASPACE-ML_Animal')).toBe('animal');
+    expect(modelFromName(3, 'v2.2023-12-14_(METASPACE-ML_Plant)')).toBe('plant');
+    expect(modelFromName(3, 'METASPACE-ML_Fungus')).toBeNull();
+    expect(modelFromName(1, 'animal')).toBeNull();
+    expect(scoringLabel(1)).toBe('v1 (MSM)');
+    expect(scoringLabel(3)).toBe('METASPACE-ML (v3) Animal');
+    expect(scoringLabel(3, 'plant')).toBe('METASPACE-ML (v3) Plant');
+  });
+
+  it('v3 ranks nothing before prepare() has loaded the model, then the model scores of the scored ions', async () => {
+    const m = scoringModelFor(3, 'animal');
+    const merged = mergeScores(2, [Int32Array.from([0, 1])], [task([0.5, 0.2], [1, 1])]);
+    expect(() => rankStage(m, merged)).toThrow(/await prepare\(\)/);
+    await m.prepare!();
+    const { rank, shown } = rankStage(m, merged);
+    expect(shown).toBe(rank);
+    // both ions have the same metrics (0.9, 0.8, 0.7; m/z errors 0): the same score in [0, 1]
+    expect(rank[0]).toBe(rank[1]);
+    expect(rank[0]).toBeGreaterThan(0);
+    expect(rank[0]).toBeLessThanOrEqual(1);
+    const plant = scoringModelFor(3, 'plant');
+    await plant.prepare!();
+    expect(rankStage(plant, merged).rank[0]).not.toBe(rank[0]);
   });
 
   it('v1 ranks the float64 msm of scored ions (NaN otherwise) and shows the float32 msm', () => {

@@ -8,6 +8,7 @@
 import * as Comlink from 'comlink';
 import type { MolDb } from '../../core/chem/moldb.ts';
 import { hashStrings } from '../../core/hash.ts';
+import { effectiveModel } from '../../core/score/models/versions.ts';
 import { CancelledError } from '../../core/job/executor.ts';
 import type { Progress } from '../../core/job/pipeline.ts';
 import type { JobParams, JobResult } from '../../core/job/result.ts';
@@ -101,6 +102,8 @@ export function dbFingerprint(db: MolDb): string {
  * recomputes instead of reopening an older result; older results stay listed and open as they were. */
 const ENGINE_VERSION = 2;
 
+const optional = (x: string | undefined): string[] => (x === undefined ? [] : [x]);
+
 export function jobKey(datasetId: string, dbs: readonly SelectedDb[], params: JobParams): string {
   const p = params;
   return `${datasetId}|${hashStrings([
@@ -108,6 +111,8 @@ export function jobKey(datasetId: string, dbs: readonly SelectedDb[], params: Jo
     ...dbs.map((d) => `${d.id}:${dbFingerprint(d.db)}`),
     p.polarity, p.adducts.join(','), p.neutralLosses.join(','), p.chemMods.join(','),
     p.sigma, p.ppm, p.decoys, p.analysisVersion,
+    // the chosen model of versions that have one (v3: animal | plant); v1 keys stay as they were
+    ...optional(effectiveModel(p.analysisVersion, p.scoringModel)),
   ])}`;
 }
 

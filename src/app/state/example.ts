@@ -1,7 +1,7 @@
 // "Try the example": ingest the simulated dataset bundled with the page (once), note that it is simulated, then run
 // its job with the example's database and parameters (public/example/; services/example.ts). The example's database
 // joins the job form's list (JobState.extraDbs), so the form shows the job's real settings and can re-run them.
-import { DEFAULT_ANALYSIS_VERSION } from '../../core/score/models/index.ts';
+import { DEFAULT_ANALYSIS_VERSION } from '../../core/score/models/versions.ts';
 import { parseMolDb } from '../../core/chem/moldb.ts';
 import type { JobParams } from '../../core/job/result.ts';
 import { DEFAULT_ADDUCTS, DEFAULT_DECOYS, DEFAULT_PPM, DEFAULT_SIGMA } from '../../core/view/presets.ts';

@@ -3,7 +3,7 @@
 // A failure names the entry and the field path (e.g. "annotations.json rows[12].mz").
 import type { Roi, RoiShape } from '../analysis/roi-types.ts';
 import type { AnalysisVersion, AnnotationRow, JobParams, JobResult, StageStat } from '../job/result.ts';
-import { ANALYSIS_VERSIONS, isAnalysisVersion } from '../score/models/index.ts';
+import { ANALYSIS_VERSIONS, isAnalysisVersion, modelProblem } from '../score/models/versions.ts';
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, jsonNumber, MAX_BUNDLE_ROIS, type BundleLimits, type BundleManifest } from './format.ts';
@@ -108,7 +108,7 @@ export function checkManifest(raw: unknown, limits: BundleLimits): BundleManifes
 
 function params(c: Checker, v: unknown, path: string): JobParams {
   const p = c.obj(v, path);
-  return {
+  const out: JobParams = {
     databases: c.strs(p.databases, `${path}.databases`),
     adducts: c.strs(p.adducts, `${path}.adducts`),
     neutralLosses: c.strs(p.neutralLosses, `${path}.neutralLosses`),
@@ -119,6 +119,14 @@ function params(c: Checker, v: unknown, path: string): JobParams {
     decoys: c.int(p.decoys, `${path}.decoys`, 0, 1000),
     analysisVersion: analysisVersion(c, p.analysisVersion, `${path}.analysisVersion`),
   };
+  // bundles written before METASPACE-ML have no scoringModel (v1, or the version's default model)
+  if (p.scoringModel !== undefined) {
+    const model = c.str(p.scoringModel, `${path}.scoringModel`);
+    const problem = modelProblem(out.analysisVersion, model);
+    if (problem) c.fail(`${path}.scoringModel`, problem);
+    out.scoringModel = model;
+  }
+  return out;
 }
 
 /** One of the analysis versions in the scoring-model registry; the error lists the ones this build has. */

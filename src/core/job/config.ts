@@ -16,6 +16,13 @@ export interface DsConfig {
   chemMods: string[] | null;
   /** METASPACE's top-level `analysis_version` (null = not given; METASPACE then uses 1). */
   analysisVersion: number | null;
+  /**
+   * The scoring model by name: `fdr.scoring_model` (or top-level `scoring_model`), METASPACE's model name as its
+   * API takes it (e.g. "METASPACE-ML_Animal") or imzlens' id ("animal"). null = not given.
+   */
+  scoringModel: string | null;
+  /** METASPACE's `fdr.scoring_model_id`: a row id of METASPACE's own database, which imzlens cannot resolve. */
+  scoringModelId: number | null;
 }
 
 export interface DbConfig {
@@ -149,8 +156,13 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
     if (bad) problems.push(bad);
   }
   const analysisVersion = num(o, 'analysis_version', problems, (x) => (Number.isInteger(x) && x >= 1 ? null : 'must be a whole number ≥ 1'));
+  const sm = fdr.scoring_model ?? o.scoring_model;
+  if (sm !== undefined && sm !== null && typeof sm !== 'string') problems.push(`"scoring_model" must be a model name, got ${JSON.stringify(sm)}`);
+  const scoringModelId = fdr.scoring_model_id === null ? null : num(fdr, 'scoring_model_id', problems, () => null);
   if (problems.length) throw new ConfigError(file, problems);
   return {
+    scoringModel: typeof sm === 'string' && sm ? sm : null,
+    scoringModelId,
     name: typeof o.name === 'string' && o.name ? o.name : (imzml as string).replace(/^.*[\\/]/, '').replace(/\.imzml$/i, ''),
     imzmlPath: imzml as string,
     ibdPath: ibd as string | null,

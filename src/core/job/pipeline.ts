@@ -12,7 +12,7 @@ import type { MolDb } from '../chem/moldb.ts';
 import type { IonTable } from '../chem/ion-table.ts';
 import type { CentroidCache } from '../chem/centroid-cache.ts';
 import type { ScoreResult } from '../score/score-ions.ts';
-import { fdrMethodFor, isAnalysisVersion, scoringModelFor, ANALYSIS_VERSIONS } from '../score/models/index.ts';
+import { fdrMethodFor, isAnalysisVersion, modelProblem, scoringModelFor, ANALYSIS_VERSIONS } from '../score/models/index.ts';
 import { StageRunner, type Progress, type StageCache } from './stages/run-stage.ts';
 import { ionsStage } from './stages/ions.ts';
 import { centroidsStage } from './stages/centroids.ts';
@@ -59,8 +59,11 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   const { meta, params, signal, executor } = opts;
   validateParams(params);
   if (opts.dbs.length === 0) throw new Error('no molecular database selected: choose at least one');
-  const model = scoringModelFor(params.analysisVersion);
+  const model = scoringModelFor(params.analysisVersion, params.scoringModel);
   const fdrMethod = fdrMethodFor(params.analysisVersion);
+  // model data (v3: ~1 MB) loads while the ions are scored; awaited before ranking
+  const prepared = Promise.resolve(model.prepare?.());
+  prepared.catch(() => {}); // reported where it is awaited
   const run = new StageRunner(opts.onProgress, signal);
 
   const { tables, ions, isTarget } = await run.run('ions', () => ionsStage(opts.dbs, params), (o) => o.ions.length, 'ion formulas');
@@ -82,11 +85,12 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
 
   const scores = await run.run(
     'score',
-    () => scoreStage({ nIons: ions.length, tasks, meta, centroids, isTarget, ppm: params.ppm, executor, cache: opts.stageCache, taskCache: opts.taskCache ?? opts.stageCache, signal, onProgress: (d, t) => run.progress('score', d, t) }),
+    () => scoreStage({ nIons: ions.length, tasks, meta, centroids, isTarget, ppm: params.ppm, spatial: model.spatial, executor, cache: opts.stageCache, taskCache: opts.taskCache ?? opts.stageCache, signal, onProgress: (d, t) => run.progress('score', d, t) }),
     () => plannedIons(tasks),
     'ions',
   );
 
+  await prepared;
   // rank and FDR share the 'fdr' stage stat (the UI and the bench read these stage names)
   const rows = await run.run(
     'fdr',
@@ -127,6 +131,9 @@ export function validateParams(p: JobParams): void {
   if (!Array.isArray(p.adducts) || p.adducts.length === 0) bad.push('at least one adduct is needed (e.g. +H,+Na,+K or -H,+Cl)');
   if (!isAnalysisVersion(p.analysisVersion)) {
     bad.push(`analysisVersion ${JSON.stringify(p.analysisVersion)} is not available (available: ${ANALYSIS_VERSIONS.map((a) => a.version).join(', ')})`);
+  } else {
+    const problem = modelProblem(p.analysisVersion, p.scoringModel);
+    if (problem) bad.push(problem);
   }
   if (bad.length) throw new Error(`invalid job parameters: ${bad.join('; ')}`);
 }

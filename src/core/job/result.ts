@@ -1,6 +1,6 @@
 // The result model of an annotation job: what the table, viewer, CSV export and result bundle show.
 // One object per annotation row is fine here (hundreds to thousands of rows, never per peak).
-import type { AnalysisVersion } from '../score/models/index.ts';
+import type { AnalysisVersion } from '../score/models/versions.ts';
 
 export type { AnalysisVersion };
 
@@ -18,6 +18,11 @@ export interface JobParams {
   decoys: number;
   /** METASPACE analysis_version: picks the scoring model and FDR method (score/models/index.ts). */
   analysisVersion: AnalysisVersion;
+  /**
+   * The scoring model of versions that offer a choice (v3: METASPACE-ML 'animal' | 'plant'; absent = its default,
+   * 'animal'). Versions without a choice (v1) ignore it.
+   */
+  scoringModel?: string;
 }
 
 export interface AnnotationRow {

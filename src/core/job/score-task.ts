@@ -2,7 +2,7 @@
 // Loads those segments from the store and scores every ion (images → spectral, spatial, chaos → MSM).
 import type { CentroidTable, Segment } from '../types.ts';
 import type { TaskContext } from './task-context.ts';
-import { ScoreScratch, scoreIons, type ScoreResult } from '../score/score-ions.ts';
+import { ScoreScratch, scoreIons, type ScoreResult, type SpatialImpl } from '../score/score-ions.ts';
 
 export interface ScoreTaskInput {
   datasetId: string;
@@ -14,6 +14,8 @@ export interface ScoreTaskInput {
   centroids: CentroidTable;
   isTarget: Uint8Array;
   ppm: number;
+  /** Spatial metric by analysis version (absent = 'v1'); travels with the task to workers and Lambda. */
+  spatial?: SpatialImpl;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function scoreTask(input: ScoreTaskInput, ctx: TaskContext): Promis
       centroids: input.centroids,
       isTarget: input.isTarget,
       ppm: input.ppm,
+      spatial: input.spatial,
       scratch,
     });
     heldScratch = scratch;

@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import type { AnnotationRow, JobResult } from '../job/result.ts';
 import { mzErrorPpm } from '../view/table.ts';
 import { isomerIsobarCounts } from './isomers.ts';
+import { effectiveModel, modelChoices } from '../score/models/versions.ts';
 
 /**
  * METASPACE's annotation export columns (webapp AnnotationTable.vue, 2026: chem_mods and neutral_losses enabled;
@@ -30,6 +31,26 @@ export const IMZLENS_COLUMNS = [
 
 export const RESULTS_CSV_COLUMNS: readonly string[] = [...METASPACE_COLUMNS, ...IMZLENS_COLUMNS];
 
+/**
+ * Extra columns of a job whose version lets the user choose a model (v3, METASPACE-ML), after all others: there
+ * `msm` is the model's score, as METASPACE's export has it, and `msm_product` the product
+ * chaos · spatial · spectral (v1's MSM, the engine's metrics `msm`); `scoring_model` names the model.
+ */
+export const MODEL_CSV_COLUMNS = ['msm_product', 'scoring_model'] as const;
+
+/** The columns of a job's CSV (v1: RESULTS_CSV_COLUMNS, unchanged). */
+export function resultsCsvColumns(result: JobResult): readonly string[] {
+  return scoringModelName(result) ? [...RESULTS_CSV_COLUMNS, ...MODEL_CSV_COLUMNS] : RESULTS_CSV_COLUMNS;
+}
+
+/** METASPACE's name and version of the job's chosen model, e.g. "METASPACE-ML_Animal v2.2023-12-14"; null for v1. */
+export function scoringModelName(result: JobResult): string | null {
+  const p = result.params;
+  const id = effectiveModel(p.analysisVersion, p.scoringModel);
+  const c = modelChoices(p.analysisVersion).find((m) => m.id === id);
+  return c ? `${c.name} ${c.version}` : null;
+}
+
 /** Comment lines on top of a page export: when and from what the table was made (METASPACE's export has them too). */
 export interface CsvHeaderInfo {
   /** Export time (ISO string). */
@@ -48,8 +69,8 @@ const num = (x: number | undefined): Cell => (x !== undefined && Number.isFinite
 /** METASPACE's list cells: items joined with ', ', and ', ' inside an item shortened to ',' so it splits back. */
 const metaspaceList = (items: readonly string[]): string => items.map((s) => s.replace(/, +/g, ',')).join(', ');
 
-function rowCells(result: JobResult, r: AnnotationRow, isomers: number, isobars: number): Cell[] {
-  return [
+function rowCells(result: JobResult, r: AnnotationRow, isomers: number, isobars: number, model: string | null): Cell[] {
+  const cells: Cell[] = [
     // METASPACE (massError: its graphql resolver's mz_err_abs / mz × 1e6, i.e. our mz_err_ppm)
     '', result.datasetName, '', r.formula, r.adduct, r.chemMod, r.neutralLoss, r.ion, num(r.mz), num(mzErrorPpm(r)), num(r.msm), num(r.fdr),
     num(r.spatial), num(r.spectral), num(r.chaos), metaspaceList(r.moleculeNames), metaspaceList(r.moleculeIds),
@@ -58,6 +79,9 @@ function rowCells(result: JobResult, r: AnnotationRow, isomers: number, isobars:
     r.ionFormula, r.database, num(r.fdrRaw), num(r.mzErrAbs), num(r.mzErrRel), num(mzErrorPpm(r)),
     r.moleculeIds.join('|'), r.moleculeNames.join('|'), r.totalInt.join('|'), r.maxInt.join('|'),
   ];
+  // the engine's product, in its order: (chaos · spatial) · spectral
+  if (model !== null) cells.push(num(r.chaos * r.spatial * r.spectral), model);
+  return cells;
 }
 
 function commentLines(result: JobResult, rows: readonly AnnotationRow[], info: CsvHeaderInfo): string[] {
@@ -71,6 +95,8 @@ function commentLines(result: JobResult, rows: readonly AnnotationRow[], info: C
     `# polarity: ${p.polarity}; adducts: ${p.adducts.join(' ')}; neutral losses: ${p.neutralLosses.join(' ') || 'none'}; chem mods: ${p.chemMods.join(' ') || 'none'}`,
     `# isocalc_sigma: ${p.sigma}; ppm: ${p.ppm}; decoys: ${p.decoys}`,
   ];
+  const model = scoringModelName(result);
+  if (model) lines.push(`# scoring: METASPACE-ML model ${model} (msm = model score; msm_product = chaos × spatial × spectral)`);
   if (info.filters) lines.push(`# filters: ${info.filters}`);
   if (info.url) lines.push(`# url: ${info.url}`);
   lines.push(`# rows: ${rows.length} of ${result.rows.length}`);
@@ -86,11 +112,12 @@ export function resultsCsv(result: JobResult, rows: readonly AnnotationRow[] = r
   // counted over the whole job (as METASPACE counts over every stored annotation), whatever rows are written
   const counts = isomerIsobarCounts(result.rows, result.params.ppm);
   const at = new Map(result.rows.map((r, i) => [r, i]));
+  const model = scoringModelName(result);
   const cells = (r: AnnotationRow) => {
     const i = at.get(r);
-    return rowCells(result, r, i === undefined ? 0 : counts.isomers[i], i === undefined ? 0 : counts.isobars[i]);
+    return rowCells(result, r, i === undefined ? 0 : counts.isomers[i], i === undefined ? 0 : counts.isobars[i], model);
   };
-  const table = Papa.unparse({ fields: [...RESULTS_CSV_COLUMNS], data: rows.map(cells) }, { newline: '\n' });
+  const table = Papa.unparse({ fields: [...resultsCsvColumns(result)], data: rows.map(cells) }, { newline: '\n' });
   const comments = header ? commentLines(result, rows, header).join('\n') + '\n' : '';
   return `${comments}${table}\n`;
 }

@@ -14,6 +14,13 @@ import { SparseChaos, chaosFromMoc } from './chaos.ts';
 import { ChaosCut } from './chaos-compact.ts';
 import { SegmentIndex } from './images.ts';
 import { windowHalfWidth } from './windows.ts';
+import { SpatialV3Scratch, spatialV3 } from './spatial-v3.ts';
+
+/**
+ * Which spatial metric: 'v1' = pyImagingMSpec's isotope_image_correlation (analysis_version 1, the default),
+ * 'v3' = the engine's reimplementation (analysis_version ≥ 2; spatial-v3.ts). Nothing else in the kernel differs.
+ */
+export type SpatialImpl = 'v1' | 'v3';
 
 export interface ScoreInput {
   segments: Segment[];
@@ -28,6 +35,8 @@ export interface ScoreInput {
   targetedDb?: boolean;
   /** Levels of the measure of chaos (METASPACE `n_levels`, default 30). */
   nLevels?: number;
+  /** Spatial metric implementation (default 'v1'). */
+  spatial?: SpatialImpl;
   /** Scratch buffers to reuse (a thread scoring many tasks of one dataset); made when absent or another size. */
   scratch?: ScoreScratch;
 }
@@ -102,6 +111,7 @@ export function scoreIons(input: ScoreInput): ScoreResult {
     minPx: input.minPx,
     targetedDb: input.targetedDb,
     nLevels: input.nLevels,
+    spatial: input.spatial,
   }, input.scratch);
   return scorer.score(input.centroids, input.isTarget);
 }
@@ -111,6 +121,7 @@ export interface ScorerOptions {
   minPx?: number;
   targetedDb?: boolean;
   nLevels?: number;
+  spatial?: SpatialImpl;
 }
 
 /** A scorer bound to one dataset (segments + geometry); reuses its scratch buffers across calls. */
@@ -123,6 +134,8 @@ export class IonScorer {
   private readonly minPx: number;
   private readonly targetedDb: boolean;
   private readonly nLevels: number;
+  /** Set for the v3 spatial metric (its float32 row buffers); null = v1. */
+  private readonly spatialV3: SpatialV3Scratch | null;
 
   /** The 4 isotope images as planes: value of slot k at pixel p is img[k * area + p]. A window's peaks scatter
    * into one plane (4 B × grid pixels), which stays in L2 on grids where the interleaved layout (16 B) did not. */
@@ -167,6 +180,9 @@ export class IonScorer {
     this.minPx = Math.max(1, minPx);
     this.targetedDb = opts.targetedDb ?? false;
     this.nLevels = opts.nLevels ?? 30;
+    const impl = opts.spatial ?? 'v1';
+    if (impl !== 'v1' && impl !== 'v3') throw new ScoreInputError(`scoreIons: spatial must be 'v1' or 'v3' (got ${JSON.stringify(impl)})`);
+    this.spatialV3 = impl === 'v3' ? new SpatialV3Scratch() : null;
     const sc = scratch && scratch.width === width && scratch.height === height ? scratch : new ScoreScratch(width, height);
     this.scratch = sc;
     this.img = sc.img;
@@ -421,7 +437,9 @@ export class IonScorer {
 
       if (spectral > 0 || calcAll) {
         let spatial = 0;
-        if (!(wsum === 0 || pos0 < 2)) {
+        if (this.spatialV3) {
+          spatial = spatialV3(img, area, this.uniq, nu, touched, N, [t0, t1, t2, t3], this.spatialV3);
+        } else if (!(wsum === 0 || pos0 < 2)) {
           sxx += (N - n0) * mx * mx;
           let acc = 0;
           // an all-zero image I_k: correlation undefined → its term is left out

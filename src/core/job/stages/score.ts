@@ -5,7 +5,7 @@
 import type { CentroidTable, DatasetMeta } from '../../types.ts';
 import type { Executor } from '../executor.ts';
 import type { StageCache } from './run-stage.ts';
-import { emptyScoreResult, type ScoreResult } from '../../score/score-ions.ts';
+import { emptyScoreResult, type ScoreResult, type SpatialImpl } from '../../score/score-ions.ts';
 import type { ScoreTaskInput } from '../score-task.ts';
 import type { PlannedTask } from '../plan.ts';
 import { Hasher } from '../../hash.ts';
@@ -19,6 +19,8 @@ export interface ScoreStageInput {
   centroids: CentroidTable;
   isTarget: Uint8Array;
   ppm: number;
+  /** The scoring model's spatial metric (absent or 'v1': the tasks and the cache key are v1's as before). */
+  spatial?: SpatialImpl;
   executor: Executor;
   cache?: StageCache;
   /** Finished tasks' outputs, written as each completes and read before the map (see the file comment). */
@@ -28,7 +30,8 @@ export interface ScoreStageInput {
 }
 
 export async function scoreStage(p: ScoreStageInput): Promise<ScoreResult> {
-  const key = scoreCacheKey(p.meta, p.centroids, p.isTarget, p.ppm);
+  const v3 = p.spatial === 'v3';
+  const key = scoreCacheKey(p.meta, p.centroids, p.isTarget, p.ppm) + (v3 ? '-spatial-v3' : '');
   const cached = (await p.cache?.get(key)) as ScoreResult | undefined;
   if (cached && cached.n === p.nIons) return cached;
   const total = p.tasks.length;
@@ -38,7 +41,7 @@ export async function scoreStage(p: ScoreStageInput): Promise<ScoreResult> {
   const already = total - missing.length;
   p.onProgress(already, total);
   const writes: Promise<void>[] = [];
-  const fresh = await p.executor.map<ScoreTaskInput, ScoreResult>('score', missing.map((i) => p.tasks[i].input), {
+  const fresh = await p.executor.map<ScoreTaskInput, ScoreResult>('score', missing.map((i) => (v3 ? { ...p.tasks[i].input, spatial: 'v3' as const } : p.tasks[i].input)), {
     signal: p.signal,
     onProgress: (d) => p.onProgress(already + d, total),
     // a failed write only loses the head start of a later resume, never the job

@@ -1,53 +1,40 @@
 // Registry of analysis versions: which scoring model and which FDR method each one uses.
 //
-// Adding an analysis version (e.g. v3, METASPACE-ML) is exactly:
-//   1. one model module here (`msm-v3.ts`: a ScoringModel whose `rank` gives the value FDR ranks),
-//   2. its FDR module here (`fdr-v3.ts`: an FdrMethod),
-//   3. one entry in MODELS and FDR_METHODS below, and the option in the job form (which lists ANALYSIS_VERSIONS).
-// `AnalysisVersion`, bundle validation and the pipeline's rank/fdr stages follow from this table.
+// Adding an analysis version is exactly:
+//   1. one model module here (a ScoringModel whose `rank` gives the value FDR ranks; `prepare` if it loads data),
+//   2. its FDR module here (an FdrMethod),
+//   3. its entry in ./versions.ts (labels, model choices: what the job form and the CLI list) and in MAKERS and
+//      FDR_METHODS below.
+// `AnalysisVersion`, bundle validation and the pipeline's rank/fdr stages follow from these tables. Code that only
+// needs names and checks (the page's main thread, CSV, bundles) imports ./versions.ts, which has no model data.
 import { msmV1 } from './msm-v1.ts';
+import { metaspaceMlModel } from './msm-v3.ts';
 import { fdrMethodV1 } from './fdr-v1.ts';
+import { fdrMethodV3 } from './fdr-v3.ts';
+import type { MetaspaceMlKind } from './metaspace-ml-info.ts';
+import { effectiveModel, modelProblem, unknownVersion, type AnalysisVersion } from './versions.ts';
 import type { FdrMethod, ScoringModel } from './types.ts';
 
+export * from './versions.ts';
 export type { FdrMethod, IonMetric, ScoringModel } from './types.ts';
 
-const MODELS = [msmV1] as const;
-const FDR_METHODS: readonly FdrMethod[] = [fdrMethodV1];
+const MAKERS: Record<AnalysisVersion, (model?: string) => ScoringModel> = {
+  1: () => msmV1,
+  3: (model) => metaspaceMlModel((model ?? 'animal') as MetaspaceMlKind),
+};
+const FDR_METHODS: readonly FdrMethod[] = [fdrMethodV1, fdrMethodV3];
 
-/** The analysis versions this build can run (today: 1). */
-export type AnalysisVersion = (typeof MODELS)[number]['analysisVersion'];
-
-/** Every available version with its label, in registry order (for a form's options). */
-export const ANALYSIS_VERSIONS: readonly { version: AnalysisVersion; id: string; label: string }[] = MODELS.map((m) => ({
-  version: m.analysisVersion,
-  id: m.id,
-  label: m.label,
-}));
-
-/** The version new jobs use. */
-export const DEFAULT_ANALYSIS_VERSION: AnalysisVersion = 1;
-
-export class UnknownAnalysisVersionError extends Error {
-  override name = 'UnknownAnalysisVersionError';
-}
-
-export function isAnalysisVersion(v: unknown): v is AnalysisVersion {
-  return MODELS.some((m) => m.analysisVersion === v);
-}
-
-function unknown(v: unknown): UnknownAnalysisVersionError {
-  const known = ANALYSIS_VERSIONS.map((a) => `${a.version} (${a.id})`).join(', ');
-  return new UnknownAnalysisVersionError(`unknown analysis version ${JSON.stringify(v)}: this build has ${known}`);
-}
-
-export function scoringModelFor(version: number): ScoringModel {
-  const m = MODELS.find((x) => x.analysisVersion === version);
-  if (!m) throw unknown(version);
-  return m;
+/** A fresh scoring model for a job (its `prepare` state is the job's own). */
+export function scoringModelFor(version: number, model?: string): ScoringModel {
+  const make = (MAKERS as Record<number, ((model?: string) => ScoringModel) | undefined>)[version];
+  if (!make) throw unknownVersion(version);
+  const problem = modelProblem(version, model);
+  if (problem) throw new Error(problem);
+  return make(effectiveModel(version, model));
 }
 
 export function fdrMethodFor(version: number): FdrMethod {
   const f = FDR_METHODS.find((x) => x.analysisVersion === version);
-  if (!f) throw unknown(version);
+  if (!f) throw unknownVersion(version);
   return f;
 }

@@ -3,22 +3,9 @@
 // Vite splits it into its own chunk for the page and workers, tsx (CLI) and esbuild (Lambda bundle) read it as a
 // JSON module.
 import { compileModel, type ObliviousModel } from '../catboost/oblivious.ts';
+import type { MetaspaceMlKind } from './metaspace-ml-info.ts';
 
-export type MetaspaceMlKind = 'animal' | 'plant';
-
-export interface MetaspaceMlModelInfo {
-  kind: MetaspaceMlKind;
-  /** METASPACE's model name and version, as its scoring_model table has them. */
-  name: string;
-  version: string;
-  /** When to use it (the scoring-models README). */
-  use: string;
-}
-
-export const METASPACE_ML_MODELS: readonly MetaspaceMlModelInfo[] = [
-  { kind: 'animal', name: 'METASPACE-ML_Animal', version: 'v2.2023-12-14', use: 'animal samples, and any kingdom other than plants (bacteria, fungi)' },
-  { kind: 'plant', name: 'METASPACE-ML_Plant', version: 'v2.2023-12-14', use: 'plant samples' },
-];
+export { METASPACE_ML_MODELS, type MetaspaceMlKind, type MetaspaceMlModelInfo } from './metaspace-ml-info.ts';
 
 const LOADERS: Record<MetaspaceMlKind, () => Promise<{ default: unknown }>> = {
   animal: () => import('./data/metaspace-ml-animal.v2.2023-12-14.json', { with: { type: 'json' } }),

@@ -10,9 +10,11 @@
 // Here: an ion not scored, or with product <= 0, is NaN (absent for FDR, fdr-v3.ts). Targeted databases (whose
 // zero rows the engine keeps, with score 0) are not modelled: imzlens has none.
 //
-// Not in the registry yet (docs/metaspace-ml.md, "What remains"): v3 also changes the isotope patterns and the
-// decoy sampling, which live in src/core/chem.
+// The registry (./index.ts) makes one per chosen model with `metaspaceMlModel`; the model data loads in `prepare`.
+// v3 also changes the spatial metric (../spatial-v3.ts, `spatial: 'v3'` below), the isotope patterns and the
+// decoy sampling (src/core/chem).
 import { compileModel, predict, type ObliviousModel } from '../catboost/oblivious.ts';
+import { METASPACE_ML_MODELS, loadMetaspaceMl, type MetaspaceMlKind } from './metaspace-ml.ts';
 import type { ScoreResult } from '../score-ions.ts';
 import type { IonMetric, ScoringModel } from './types.ts';
 
@@ -64,6 +66,40 @@ export function makeMsmV3(model: ObliviousModel, id: string, label: string, tran
     metrics: ['chaos', 'spatial', 'spectral', 'mzErrAbs', 'mzErrRel'],
     rank: (s) => metaspaceMlScores(model, s, transform),
     shown: (s) => metaspaceMlScores(model, s, transform),
+  };
+}
+
+/**
+ * The v3 scoring model of analysis_version 3 with the chosen METASPACE-ML model: the engine's m/z-error transform
+ * (settled: it reproduces METASPACE's own v3 reports, docs/metaspace-ml.md), the v3 spatial metric, and the model
+ * data loaded by `prepare()` (a separate chunk in the page and the workers).
+ */
+export function metaspaceMlModel(kind: MetaspaceMlKind): ScoringModel {
+  const info = METASPACE_ML_MODELS.find((m) => m.kind === kind);
+  if (!info) throw new Error(`unknown METASPACE-ML model ${JSON.stringify(kind)}: choose ${METASPACE_ML_MODELS.map((m) => m.kind).join(' or ')}`);
+  let compiled: ObliviousModel | null = null;
+  const model = (): ObliviousModel => {
+    if (!compiled) throw new Error(`METASPACE-ML ${kind} model not loaded: await prepare() before ranking`);
+    return compiled;
+  };
+  // rank and shown are the same scores: computed once per ScoreResult
+  let last: { s: ScoreResult; v: Float64Array } | null = null;
+  const scores = (s: ScoreResult): Float64Array => {
+    if (last?.s !== s) last = { s, v: metaspaceMlScores(model(), s, 'engine') };
+    return last.v;
+  };
+  return {
+    id: 'msm-v3',
+    analysisVersion: 3,
+    label: `METASPACE-ML (v3), ${info.name} ${info.version}`,
+    metrics: ['chaos', 'spatial', 'spectral', 'mzErrAbs', 'mzErrRel'],
+    spatial: 'v3',
+    variant: kind,
+    async prepare() {
+      compiled ??= await loadMetaspaceMl(kind);
+    },
+    rank: scores,
+    shown: scores,
   };
 }
 

@@ -1,6 +1,6 @@
 // The scoring-model seam: what turns the per-ion metrics of the score stage into the one value FDR ranks,
 // and which FDR method goes with it. One pair per METASPACE analysis version (see ./index.ts).
-import type { ScoreResult } from '../score-ions.ts';
+import type { ScoreResult, SpatialImpl } from '../score-ions.ts';
 import type { FdrResult } from '../fdr.ts';
 
 /** Per-ion metrics the score stage computes (ScoreResult's arrays). */
@@ -15,6 +15,15 @@ export interface ScoringModel {
   readonly label: string;
   /** The metrics `rank` reads; the score stage must provide them. */
   readonly metrics: readonly IonMetric[];
+  /** Which spatial metric the score stage computes for this model (absent = 'v1'). */
+  readonly spatial?: SpatialImpl;
+  /** The model variant chosen (e.g. METASPACE-ML 'animal' | 'plant'); absent for models without a choice. */
+  readonly variant?: string;
+  /**
+   * Loads what `rank` needs (e.g. model data fetched on demand); the pipeline awaits it before the rank stage.
+   * `rank` and `shown` throw if called before it resolved.
+   */
+  prepare?(): Promise<void>;
   /** Per ion: the value FDR ranks (higher = better); NaN for an ion that was not scored. */
   rank(scores: ScoreResult): Float64Array;
   /** Per ion: the score shown as `msm` in the table, CSV and bundle (may be a rounded form of `rank`). */
