@@ -37,7 +37,8 @@ describe('imzlens annotate --analysis-version 3 on the fixture', () => {
     const cols: Record<string, number[]> = { chaos, spatial, spectral, mz_err_abs_abserr: abs.map((x) => -Math.abs(x)), mz_err_rel_abserr: rel.map((x) => -Math.abs(x)) };
     const score = predict(animal, animal.featureNames.map((f) => cols[f]));
     rows.forEach((r, i) => {
-      const expected = Math.min(1, Math.max(0, score[i]));
+      // stored as float32, as the engine stores msm
+      const expected = Math.fround(Math.min(1, Math.max(0, score[i])));
       expect(Number(r.msm), r.ion).toBe(expected);
       expect(Number(r.msm_product), r.ion).toBe(chaos[i] * spatial[i] * spectral[i]);
       expect(Number(r.fdr), r.ion).toBe(nearestFdrLevel(Number(r.fdr_continuous)));

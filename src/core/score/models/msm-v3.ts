@@ -65,7 +65,7 @@ export function makeMsmV3(model: ObliviousModel, id: string, label: string, tran
     label,
     metrics: ['chaos', 'spatial', 'spectral', 'mzErrAbs', 'mzErrRel'],
     rank: (s) => metaspaceMlScores(model, s, transform),
-    shown: (s) => metaspaceMlScores(model, s, transform),
+    shown: (s) => Float32Array.from(metaspaceMlScores(model, s, transform)),
   };
 }
 
@@ -99,7 +99,8 @@ export function metaspaceMlModel(kind: MetaspaceMlKind): ScoringModel {
       compiled ??= await loadMetaspaceMl(kind);
     },
     rank: scores,
-    shown: scores,
+    // the engine ranks the float64 score and stores msm as float32 (its v3 reports match only after that rounding)
+    shown: (s) => Float32Array.from(scores(s)),
   };
 }
 
