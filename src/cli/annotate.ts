@@ -15,6 +15,7 @@ import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, isAnalysisVersion, type An
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
+import { INSTRUMENTS, instrumentFromName, type Instrument } from '../core/chem/centroids-v3.ts';
 import { DirStageCache, defaultCacheRoot } from '../platform/node/stage-cache.ts';
 import { DirCentroidCache } from '../platform/node/centroid-cache.ts';
 import { CancelledError } from '../core/job/executor.ts';
@@ -29,7 +30,9 @@ const USAGE = `usage:
   imzlens annotate ds_config.json db_config.json OUT [--impl local|serverless|hybrid|auto] [--workers N] [--no-output] [--no-cache] [--all-ions] [--cloud-config FILE]
   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses -H2O,...] [--chem-mods ...]
                    --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT
-  either form: [--analysis-version N] (METASPACE analysis_version; default: ds_config's analysis_version, else ${DEFAULT_ANALYSIS_VERSION})`;
+  either form: [--analysis-version N] (METASPACE analysis_version; default: ds_config's analysis_version, else ${DEFAULT_ANALYSIS_VERSION})
+               [--instrument TOF|Orbitrap|FTICR] (isotope patterns of analysis_version ≥ 2; default: ds_config's
+               isotope_generation.instrument, else TOF; version 1 ignores it, as METASPACE does)`;
 
 interface Job {
   name: string;
@@ -38,6 +41,16 @@ interface Job {
   dbPaths: string[];
   params: JobParams;
   out: string;
+  /** ds_config's isotope_generation.instrument, if any (--instrument overrides it). */
+  instrumentFromConfig?: Instrument | null;
+}
+
+/** --instrument, else the ds_config's instrument, else none (JobParams then means TOF). */
+export function instrumentParam(flag: string | undefined, fromConfig: Instrument | null | undefined): Instrument | undefined {
+  if (flag === undefined) return fromConfig ?? undefined;
+  const ins = instrumentFromName(flag);
+  if (!ins) throw new Error(`--instrument must be one of ${INSTRUMENTS.join(', ')} (got '${flag}')`);
+  return ins;
 }
 
 const OPTIONS = {
@@ -62,6 +75,7 @@ const OPTIONS = {
   quiet: { type: 'boolean', default: false },
   'cloud-config': { type: 'string' },
   'analysis-version': { type: 'string' },
+  instrument: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -88,6 +102,8 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const job = positionals.length ? await jobFromConfigs(positionals, values['analysis-version']) : jobFromFlags(values);
+  const instrument = instrumentParam(values.instrument, job.instrumentFromConfig);
+  if (instrument) job.params.instrument = instrument;
   validateParams(job.params);
 
   const t0 = performance.now();
@@ -248,6 +264,7 @@ async function jobFromConfigs(pos: string[], versionFlag?: string): Promise<Job>
     ibd: ds.ibdPath ? resolveFromConfig(ds.ibdPath, dsPath) : null,
     dbPaths: db.databases.map((p) => resolveFromConfig(p, dbPath)),
     out,
+    instrumentFromConfig: ds.instrument,
     params: {
       databases: db.databases.map((p) => basename(p)),
       adducts: ds.adducts ?? db.adducts,

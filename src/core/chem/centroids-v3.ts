@@ -41,6 +41,12 @@ export function isInstrument(x: unknown): x is Instrument {
   return x === 'TOF' || x === 'Orbitrap' || x === 'FTICR';
 }
 
+/** The instrument named `name` in any letter case (the engine lower-cases it for cpyMSpec), else null. */
+export function instrumentFromName(name: string): Instrument | null {
+  const l = name.toLowerCase();
+  return INSTRUMENTS.find((i) => i.toLowerCase() === l) ?? null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // ims-cpp's ExpTable: exp tabulated from −18 by repeated += 4e-3 while ≤ 0.
 

@@ -1,6 +1,8 @@
 // Reads the Lithops-METASPACE job configs (ds_config*.json, db_config*.json) and METASPACE's own ds config
 // (isotope_generation / image_generation / fdr) into one shape, with messages that name the file and field.
 
+import { INSTRUMENTS, instrumentFromName, type Instrument } from '../chem/centroids-v3.ts';
+
 export interface DsConfig {
   name: string;
   imzmlPath: string;
@@ -14,6 +16,9 @@ export interface DsConfig {
   chemMods: string[] | null;
   /** METASPACE's top-level `analysis_version` (null = not given; METASPACE then uses 1). */
   analysisVersion: number | null;
+  /** `isotope_generation.instrument` (or top-level `instrument`), canonical spelling; null = not given (the engine
+   *  then uses TOF). Shapes the isotope patterns of analysis_version ≥ 2 only. */
+  instrument: Instrument | null;
 }
 
 export interface DbConfig {
@@ -76,6 +81,13 @@ function num(o: Obj, key: string, problems: string[], check: (x: number) => stri
   return v;
 }
 
+function instrumentOf(v: unknown, key: string, problems: string[]): Instrument | null {
+  if (v === undefined) return null;
+  const ins = typeof v === 'string' ? instrumentFromName(v) : null;
+  if (ins === null) problems.push(`"${key}" must be ${INSTRUMENTS.map((i) => `"${i}"`).join(', ')} (the mass analyzer), got ${JSON.stringify(v)}`);
+  return ins;
+}
+
 function polarityOf(v: unknown, key: string, problems: string[]): '+' | '-' | null {
   if (v === undefined) return null;
   if (v === '+' || v === 'positive' || v === 'Positive' || v === 1) return '+';
@@ -106,6 +118,7 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
   const neutralLosses = strList(iso, 'neutral_losses', problems, false);
   const chemMods = strList(iso, 'chem_mods', problems, false);
   const analysisVersion = num(o, 'analysis_version', problems, (x) => (Number.isInteger(x) && x >= 1 ? null : 'must be a whole number ≥ 1'));
+  const instrument = o.instrument !== undefined ? instrumentOf(o.instrument, 'instrument', problems) : instrumentOf(iso.instrument, 'isotope_generation.instrument', problems);
   if (problems.length) throw new ConfigError(file, problems);
   return {
     name: typeof o.name === 'string' && o.name ? o.name : (imzml as string).replace(/^.*[\\/]/, '').replace(/\.imzml$/i, ''),
@@ -119,6 +132,7 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
     neutralLosses,
     chemMods,
     analysisVersion,
+    instrument,
   };
 }
 
