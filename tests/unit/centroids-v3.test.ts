@@ -1,6 +1,6 @@
 // analysis_version 3 isotope centroids (cpyMSpec 0.4.2 = ims-cpp d8ba14b) against the C++ original: every row of
-// tests/fixtures/isotopes-v3/isotopes_v3_ref.csv.gz (gen_isotopes_v3.py + driver.cpp: 4,560 ions, 3 instruments,
-// 3 sigmas, both polarities). Tolerances: m/z 1e-12 relative, intensity 1e-9 relative (observed: 9e-16 and 1e-13;
+// tests/fixtures/isotopes-v3/isotopes_v3_ref.csv.gz (gen_isotopes_v3.py + driver.cpp: 6,720 ions, 3 instruments,
+// 3 sigmas, both polarities, many-isotope decoy adducts). Tolerances: m/z 1e-12 relative, intensity 1e-9 relative (observed: 9e-16 and 1e-13;
 // the remaining noise is Math.exp vs glibc exp and lgamma vs Stirling's series, a few ulps).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -11,6 +11,9 @@ import { computeCentroidTable, SIGMA_TO_FWHM } from '../../src/core/chem/centroi
 import { centroidAlgorithm, computeCentroidTableFor } from '../../src/core/chem/centroid-model.ts';
 import { IsotopeError } from '../../src/core/chem/isotopes.ts';
 import { ELECTRON_MASS } from '../../src/core/chem/elements.ts';
+import { parseMolDb } from '../../src/core/chem/moldb.ts';
+import { buildIonTable } from '../../src/core/chem/ion-table.ts';
+import { sharedPath } from '../helpers/shared.ts';
 
 interface Row { ion: string; charge: 1 | -1; instrument: Instrument; sigma: number; nFine: number; centroids: number[]; nPeaks: number; mz: number[]; int: number[] }
 
@@ -29,11 +32,11 @@ function loadRows(): Row[] {
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-describe('v3 centroids = cpyMSpec 0.4.2 (ims-cpp d8ba14b, compiled) on 4,560 ions', () => {
+describe('v3 centroids = cpyMSpec 0.4.2 (ims-cpp d8ba14b, compiled) on 6,720 ions', () => {
   const rows = loadRows();
 
   it('covers the three instruments, three sigmas and both polarities', () => {
-    expect(rows.length).toBe(4560);
+    expect(rows.length).toBe(6720);
     expect(new Set(rows.map((r) => r.instrument))).toEqual(new Set(['TOF', 'Orbitrap', 'FTICR']));
     expect(new Set(rows.map((r) => r.sigma))).toEqual(new Set([0.000619, 0.002476, 0.000173]));
     expect(new Set(rows.map((r) => r.charge))).toEqual(new Set([1, -1]));
@@ -82,6 +85,27 @@ describe('v3 centroids = cpyMSpec 0.4.2 (ims-cpp d8ba14b, compiled) on 4,560 ion
           else expect(rel(m, r.mz[j]!), `${r.ion} ${instrument} mz${j}`).toBeLessThan(1e-12);
           if (r.int[j] === 0) expect(v).toBe(0);
           else expect(rel(v, r.int[j]!), `${r.ion} ${instrument} int${j}`).toBeLessThan(1e-9);
+        }
+      });
+    }
+  });
+});
+
+describe('the table path (only the top 4 needed: samples that cannot reach them are skipped) = the full centroid list', () => {
+  it('on every 10th ion of a CoreMetabolome v3 job (targets and decoys), each instrument, bit for bit', () => {
+    const db = parseMolDb(new Uint8Array(readFileSync(sharedPath('data/metaspace/recal_dbs/CoreMetabolome-v3.csv'))), 'core');
+    const t = buildIonTable({ formulas: db.formulas, chemMods: [], neutralLosses: [], adducts: ['+H', '+Na', '+K'], polarity: '+', decoySampleSize: 20, decoyRule: 'v3' });
+    const ions = t.ions.filter((_, i) => i % 10 === 0);
+    expect(ions.length).toBeGreaterThan(5000);
+    for (const [instrument, sigma] of [['TOF', 0.000619], ['Orbitrap', 0.002476], ['FTICR', 0.000173]] as const) {
+      const { table } = computeCentroidTableV3(ions, 1, sigma, instrument);
+      ions.forEach((ion, i) => {
+        const c = cpyMSpecCentroids(ion, 1, sigma, instrument);
+        const k = Math.min(4, c.mzs.length);
+        const byMz = Array.from({ length: k }, (_, j) => j).sort((a, b) => c.mzs[a]! - c.mzs[b]!);
+        if (table.nPeaks[i] !== k) expect.fail(`${ion} ${instrument}: ${table.nPeaks[i]} peaks, full list gives ${k}`);
+        for (let j = 0; j < k; j++) {
+          if (table.mzs[i * 4 + j] !== c.mzs[byMz[j]!] || table.ints[i * 4 + j] !== 100 * c.ints[byMz[j]!]!) expect.fail(`${ion} ${instrument} peak ${j}`);
         }
       });
     }

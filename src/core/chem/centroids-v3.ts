@@ -11,16 +11,17 @@
 //    second-order Taylor correction; 0 below −18) instead of exp;
 // the sampling grid, local-maximum test, centroid rule, normalisation and 1e-4 cut are v1's.
 //
-// Work is saved only where it cannot change a value: between isotope clusters the generator is "empty" (every
+// Work is saved only where it cannot change a result: between isotope clusters the generator is "empty" (every
 // sample is 0, σ and the step stay fixed), so once the 7 samples awaiting their local-maximum test are 0 the grid
 // jumps to 3 steps before the next peak's reach, with an exact emulation of the repeated `mz += step`
-// (fastForward, shared with v1). Zero samples carry no weight in a centroid and cannot be maxima.
+// (fastForward, shared with v1); zero samples carry no weight in a centroid and cannot be maxima. The table path
+// (the engine keeps 4 peaks) also skips samples that cannot reach the 4 largest centroids (Pruner below).
 import type { CentroidTable } from '../types.ts';
 import { ELECTRON_MASS } from './elements.ts';
 import { FormulaError, parseFormula } from './formula.ts';
 import { IsotopeError } from './isotopes.ts';
 import { isotopePatternV3 } from './isotopes-v3.ts';
-import { SIGMA_TO_FWHM, N_PEAKS, roundSigma, fastForward, type CentroidTableResult, type IonCentroids } from './centroids.ts';
+import { SIGMA_TO_FWHM as SIGMA_TO_FWHM_SHARED, N_PEAKS, roundSigma, fastForward, type CentroidTableResult, type IonCentroids } from './centroids.ts';
 
 export type Instrument = 'TOF' | 'Orbitrap' | 'FTICR';
 export const INSTRUMENTS: readonly Instrument[] = ['TOF', 'Orbitrap', 'FTICR'];
@@ -31,6 +32,8 @@ export const BASE_MZ = 200;
 /** Bump when anything that changes v3 centroid values changes (cache keys include it). */
 export const CENTROID_ALGORITHM_VERSION_V3 = 'msv3-cpymspec0.4.2-r1';
 
+/** A module-local copy: read once per grid sample, and an imported binding can be a getter (CommonJS transforms). */
+const SIGMA_TO_FWHM = SIGMA_TO_FWHM_SHARED;
 const WIDTH = 6;
 const POINTS_PER_FWHM = 25;
 const BINS = 15;
@@ -92,10 +95,11 @@ interface Centroids {
 }
 
 /** Centroids of a pattern (masses ascending, n > 1), unnormalised, in the order they are found. */
-function envelopeCentroids(P: Float64Array, I: Float64Array, instrument: Instrument, rp200: number): Centroids {
+function envelopeCentroids(P: Float64Array, I: Float64Array, instrument: Instrument, rp200: number, topN = 0): Centroids {
   const n = P.length;
   const minMz = P[0]!;
   const maxMz = P[n - 1]!;
+  const prune = topN > 0 ? new Pruner(P, I, sigmaAt(maxMz, instrument, rp200), topN) : null;
   // EnvelopeGenerator state
   let peakIndex = 0;
   let empty = false;
@@ -108,6 +112,7 @@ function envelopeCentroids(P: Float64Array, I: Float64Array, instrument: Instrum
       gSigma = sigmaAt(P[peakIndex]!, instrument, rp200);
     }
     if (empty) return 0;
+    if (prune !== null && !prune.relevant(mz)) return 0;
     let result = 0;
     let k = peakIndex;
     const w = WIDTH * gSigma;
@@ -182,8 +187,100 @@ function envelopeCentroids(P: Float64Array, I: Float64Array, instrument: Instrum
     }
     out.mzs.push(mzSum / total);
     out.ints.push(max);
+    prune?.found(max);
   }
   return out;
+}
+
+/**
+ * Which grid samples the top `topN` centroids can depend on (the table path needs only the engine's 4 peaks).
+ * θ is a lower bound of the topN-th largest centroid: at first max(1e-4, 0.99 × the topN-th largest top peak of
+ * groups of peaks too far apart (> 13 σmax) to share a sample — each such group has a local maximum at least that
+ * high), then raised by the centroids found so far. A sample is evaluated only within r_k + 0.8 σmax of some peak
+ * k, r_k = σmax·√(2 ln(2·I_k·n / θ)): outside every r_k each of the ≤ n terms is < θ/(2n) (σ ≤ σmax, ims-cpp's
+ * tabulated exp ≤ exp), so the envelope is < θ there; 0.8 σmax ≥ 8 grid steps covers the 15-sample centroid window
+ * and the maximum test of every sample ≥ θ. Samples left at 0 can only create or alter maxima below θ, which the
+ * topN (and the 1e-4 cut) never take. Intervals are recomputed when θ has doubled since (a stale θ is smaller:
+ * a superset).
+ */
+class Pruner {
+  private theta: number;
+  private builtFor = 0;
+  private lo: number[] = [];
+  private hi: number[] = [];
+  private pos = 0;
+  private readonly best: number[] = [];
+
+  constructor(
+    private readonly P: Float64Array,
+    private readonly I: Float64Array,
+    private readonly sigmaMax: number,
+    private readonly topN: number,
+  ) {
+    const tops: number[] = [];
+    let top = I[0]!;
+    for (let k = 1; k < P.length; k++) {
+      if (P[k]! - P[k - 1]! > 13 * sigmaMax) {
+        tops.push(top);
+        top = 0;
+      }
+      if (I[k]! > top) top = I[k]!;
+    }
+    tops.push(top);
+    tops.sort((a, b) => b - a);
+    this.theta = tops.length >= topN ? Math.max(MIN_ABUNDANCE, 0.99 * tops[topN - 1]!) : MIN_ABUNDANCE;
+    this.build();
+  }
+
+  private build(): void {
+    const { P, I, sigmaMax } = this;
+    const n = P.length;
+    const iv: [number, number][] = [];
+    const margin = 0.8 * sigmaMax;
+    for (let k = 0; k < n; k++) {
+      const a = (2 * I[k]! * n) / this.theta;
+      if (!(a > 1)) continue;
+      const r = sigmaMax * Math.sqrt(2 * Math.log(a)) + margin;
+      iv.push([P[k]! - r, P[k]! + r]);
+    }
+    iv.sort((x, y) => x[0] - y[0]);
+    const lo: number[] = [];
+    const hi: number[] = [];
+    for (const [l, h] of iv) {
+      if (lo.length > 0 && l <= hi[hi.length - 1]!) {
+        if (h > hi[hi.length - 1]!) hi[hi.length - 1] = h;
+      } else {
+        lo.push(l);
+        hi.push(h);
+      }
+    }
+    this.lo = lo;
+    this.hi = hi;
+    this.pos = 0;
+    this.builtFor = this.theta;
+  }
+
+  /** Samples come in ascending m/z. */
+  relevant(mz: number): boolean {
+    while (this.pos < this.lo.length && this.hi[this.pos]! < mz) this.pos++;
+    return this.pos < this.lo.length && this.lo[this.pos]! <= mz;
+  }
+
+  found(v: number): void {
+    const b = this.best;
+    let i = b.length;
+    b.push(v);
+    while (i > 0 && b[i - 1]! < v) {
+      b[i] = b[i - 1]!;
+      i--;
+    }
+    b[i] = v;
+    if (b.length > this.topN) b.pop();
+    if (b.length === this.topN && b[this.topN - 1]! > this.theta) {
+      this.theta = b[this.topN - 1]!;
+      if (this.theta >= 2 * this.builtFor) this.build();
+    }
+  }
 }
 
 /** What cpyMSpec 0.4.2 returns: centroids sorted by decreasing intensity, top = 1, those < 1e-4 dropped. */
@@ -197,8 +294,9 @@ export interface V3Centroids {
 /**
  * cpyMSpec 0.4.2: isotopePattern(ion) → addCharge(charge) → centroids(InstrumentModel(instrument, 200 / (σ·2.35482),
  * at_mz = 200)). `sigma` is used as given (callers round it like METASPACE, see roundSigma). Throws IsotopeError.
+ * With `topN` > 0 only the topN most intense centroids are guaranteed (exact; the rest may be missing): the table path.
  */
-export function cpyMSpecCentroids(ionFormula: string, charge: 1 | -1, sigma: number, instrument: Instrument): V3Centroids {
+export function cpyMSpecCentroids(ionFormula: string, charge: 1 | -1, sigma: number, instrument: Instrument, topN = 0): V3Centroids {
   let counts: Map<string, number>;
   try {
     counts = parseFormula(ionFormula);
@@ -218,12 +316,23 @@ export function cpyMSpecCentroids(ionFormula: string, charge: 1 | -1, sigma: num
   for (let i = 0; i < n; i++) fine.masses[i] = fine.masses[i]! - shift;
   if (n <= 1) return { mzs: fine.masses, ints: fine.ints, nFine: n };
   // EnvelopeGenerator works on the pattern sorted by mass.
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => fine.masses[a]! - fine.masses[b]!);
-  const P = Float64Array.from(order, (i) => fine.masses[i]!);
-  const I = Float64Array.from(order, (i) => fine.ints[i]!);
+  const P = new Float64Array(n);
+  const I = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // insertion by mass (n is ~40 on average); masses of distinct configurations never tie
+    const m = fine.masses[i]!;
+    const v = fine.ints[i]!;
+    let k = i;
+    while (k > 0 && P[k - 1]! > m) {
+      P[k] = P[k - 1]!;
+      I[k] = I[k - 1]!;
+      k--;
+    }
+    P[k] = m;
+    I[k] = v;
+  }
   const rp200 = BASE_MZ / (sigma * SIGMA_TO_FWHM);
-  const c = envelopeCentroids(P, I, instrument, rp200);
+  const c = envelopeCentroids(P, I, instrument, rp200, topN);
   if (c.mzs.length === 0) {
     throw new IsotopeError(`ion "${ionFormula}": the centroided pattern contains no peaks (sigma ${sigma} too large?)`);
   }
@@ -259,7 +368,7 @@ function trimInto(c: V3Centroids, outM: Float64Array, outI: Float64Array, o: num
 export function ionCentroidsV3(ionFormula: string, charge: 1 | -1, sigma: number, instrument: Instrument): IonCentroids {
   const mzs = new Float64Array(N_PEAKS);
   const ints = new Float64Array(N_PEAKS);
-  const nPeaks = trimInto(cpyMSpecCentroids(ionFormula, charge, roundSigma(sigma), instrument), mzs, ints, 0);
+  const nPeaks = trimInto(cpyMSpecCentroids(ionFormula, charge, roundSigma(sigma), instrument, N_PEAKS), mzs, ints, 0);
   return { mzs, ints, nPeaks };
 }
 
@@ -273,7 +382,7 @@ export function computeCentroidTableV3(ionFormulas: readonly string[], charge: 1
   const errors: (string | null)[] = new Array<string | null>(n).fill(null);
   for (let i = 0; i < n; i++) {
     try {
-      nPeaks[i] = trimInto(cpyMSpecCentroids(ionFormulas[i]!, charge, s, instrument), mzs, ints, i * N_PEAKS);
+      nPeaks[i] = trimInto(cpyMSpecCentroids(ionFormulas[i]!, charge, s, instrument, N_PEAKS), mzs, ints, i * N_PEAKS);
     } catch (e) {
       if (!(e instanceof IsotopeError)) throw e;
       nPeaks[i] = 0;
