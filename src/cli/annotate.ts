@@ -104,6 +104,9 @@ export async function run(args: string[]): Promise<number> {
   const job = positionals.length ? await jobFromConfigs(positionals, values['analysis-version']) : jobFromFlags(values);
   const instrument = instrumentParam(values.instrument, job.instrumentFromConfig);
   if (instrument) job.params.instrument = instrument;
+  if (values.instrument !== undefined && job.params.analysisVersion < 2) {
+    process.stderr.write(`note: --instrument ${values.instrument} has no effect with analysis_version ${job.params.analysisVersion} (its isotope patterns use a TOF model, as METASPACE's)\n`);
+  }
   validateParams(job.params);
 
   const t0 = performance.now();
