@@ -15,6 +15,7 @@ import { ANALYSIS_VERSIONS, DEFAULT_ANALYSIS_VERSION, effectiveModel, isAnalysis
 import { runAnnotationDetailed, validateParams, type IonDetails } from '../core/job/pipeline.ts';
 import { resultsCsv } from '../core/results/csv.ts';
 import { parseMolDb, type MolDb } from '../core/chem/moldb.ts';
+import { INSTRUMENTS, instrumentFromName, type Instrument } from '../core/chem/centroids-v3.ts';
 import { DirStageCache, defaultCacheRoot } from '../platform/node/stage-cache.ts';
 import { DirCentroidCache } from '../platform/node/centroid-cache.ts';
 import { CancelledError } from '../core/job/executor.ts';
@@ -30,7 +31,9 @@ const USAGE = `usage:
   imzlens annotate --imzml FILE --db DB.csv [--db ...] --adducts +H,+Na,+K [--neutral-losses -H2O,...] [--chem-mods ...]
                    --polarity + --sigma 0.000619 [--ppm 3] [--decoys 20] --out OUT
   either form: [--analysis-version N] (METASPACE analysis_version: 1 = MSM, 3 = METASPACE-ML; default: ds_config's analysis_version, else ${DEFAULT_ANALYSIS_VERSION})
-               [--model animal|plant] (METASPACE-ML model of version 3; default: ds_config's fdr.scoring_model, else animal)`;
+               [--model animal|plant] (METASPACE-ML model of version 3; default: ds_config's fdr.scoring_model, else animal)
+               [--instrument TOF|Orbitrap|FTICR] (isotope patterns of analysis_version ≥ 2; default: ds_config's
+               isotope_generation.instrument, else TOF; version 1 ignores it, as METASPACE does)`;
 
 interface Job {
   name: string;
@@ -39,6 +42,16 @@ interface Job {
   dbPaths: string[];
   params: JobParams;
   out: string;
+  /** ds_config's isotope_generation.instrument, if any (--instrument overrides it). */
+  instrumentFromConfig?: Instrument | null;
+}
+
+/** --instrument, else the ds_config's instrument, else none (JobParams then means TOF). */
+export function instrumentParam(flag: string | undefined, fromConfig: Instrument | null | undefined): Instrument | undefined {
+  if (flag === undefined) return fromConfig ?? undefined;
+  const ins = instrumentFromName(flag);
+  if (!ins) throw new Error(`--instrument must be one of ${INSTRUMENTS.join(', ')} (got '${flag}')`);
+  return ins;
 }
 
 const OPTIONS = {
@@ -64,6 +77,7 @@ const OPTIONS = {
   quiet: { type: 'boolean', default: false },
   'cloud-config': { type: 'string' },
   'analysis-version': { type: 'string' },
+  instrument: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -90,6 +104,11 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const job = positionals.length ? await jobFromConfigs(positionals, values['analysis-version'], values.model) : jobFromFlags(values);
+  const instrument = instrumentParam(values.instrument, job.instrumentFromConfig);
+  if (instrument) job.params.instrument = instrument;
+  if (values.instrument !== undefined && job.params.analysisVersion < 2) {
+    process.stderr.write(`note: --instrument ${values.instrument} has no effect with analysis_version ${job.params.analysisVersion} (its isotope patterns use a TOF model, as METASPACE's)\n`);
+  }
   validateParams(job.params);
 
   const t0 = performance.now();
@@ -297,6 +316,7 @@ async function jobFromConfigs(pos: string[], versionFlag?: string, modelFlag?: s
     ibd: ds.ibdPath ? resolveFromConfig(ds.ibdPath, dsPath) : null,
     dbPaths: db.databases.map((p) => resolveFromConfig(p, dbPath)),
     out,
+    instrumentFromConfig: ds.instrument,
     params: {
       databases: db.databases.map((p) => basename(p)),
       adducts: ds.adducts ?? db.adducts,

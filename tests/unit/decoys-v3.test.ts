@@ -1,8 +1,7 @@
 // v3 decoy adducts against numpy (tests/fixtures/metaspace-ml/gen_decoys_v3.py wrote the vectors).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decoyCandidatesV3, sampleDecoyAdductsV3 } from '../../src/core/score/models/decoys-v3.ts';
-import { decoyCandidates, makeTargetModifiers, sampleDecoyAdducts } from '../../src/core/chem/decoys.ts';
+import { decoyCandidates, decoyCandidatesV3, makeTargetModifiers, sampleDecoyAdducts, sampleDecoyAdductsV3 } from '../../src/core/chem/decoys.ts';
 
 interface Case { n_formulas: number; requested_k: number; adducts: string[]; chem_mods: string[]; neutral_losses: string[]; k: number; candidates: string[]; decoys: string[][] }
 const V: { cases: Case[] } = JSON.parse(readFileSync(new URL('../fixtures/metaspace-ml/decoys_v3_vectors.json', import.meta.url), 'utf8'));

@@ -54,7 +54,8 @@ function ulpOf(x: number): number {
   return f64[0]!;
 }
 
-function fastForward(x: number, step: number, m: number): number {
+/** x after m repeated floating-point additions `x = x + step` (positive x and step), exactly. Shared with centroids-v3.ts. */
+export function fastForward(x: number, step: number, m: number): number {
   while (m > 0) {
     const u = ulpOf(x);
     const q = step / u; // exact (power-of-two scaling)

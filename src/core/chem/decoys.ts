@@ -1,7 +1,13 @@
-// Decoy adduct sampling bit-identical to METASPACE analysis_version 1 (spec §3, §11; MS
-// `annotation/fdr.py`, class FDR): candidates = the 80 decoy adducts minus the target adducts;
-// the legacy MT19937 is seeded once with 42, then for every formula (DB order) and every target
-// modifier (product order) a fresh copy of the candidate list is shuffled and the first k are kept.
+// Decoy adduct sampling of METASPACE's FDR (spec §3, §11; MS `annotation/fdr.py`, class FDR). The legacy MT19937
+// is seeded once with 42 per database; each draw shuffles a fresh copy of the candidate list and keeps the first k.
+//   v1 (analysis_version < 3): one draw for every formula (DB order) × target modifier (product order);
+//       candidates = the 80 decoy adducts minus the target adducts.
+//   v3 (analysis_version ≥ 3): one draw per formula, shared by all its target modifiers (each decoy prefixed by the
+//       modifier's chem_mod + neutral loss); candidates = the 80 minus the target adducts, chem_mods and neutral losses.
+// Today's engine (since #1600, 2024-11-25) removes chem_mods and neutral losses from the candidates for every
+// version. imzlens' v1 keeps the rule of the engine it was verified against (target adducts only), so v1 results
+// stay bit-identical to the reference runs; the two differ only when a chem_mod or neutral loss is literally one
+// of the 80 decoy adducts (e.g. a chem_mod '+Fe'), never for the usual '-H2O'-style modifiers.
 
 import { MT19937 } from './mt19937.ts';
 import { formatModifiers } from './ions.ts';
@@ -19,8 +25,8 @@ export const DECOY_ADDUCTS: readonly string[] = Object.freeze(
 export const DECOY_SEED = 42;
 
 /**
- * Decoy candidates: the list above without any entry equal to a target adduct. (The engine filters by
- * target adducts only; a chem_mod or neutral loss that equals a decoy adduct does not remove it.)
+ * v1 decoy candidates: the list above without any entry equal to a target adduct (the engine before #1600; a
+ * chem_mod or neutral loss that equals a decoy adduct does not remove it here — see the header).
  */
 export function decoyCandidates(targetAdducts: readonly string[]): string[] {
   const t = new Set(targetAdducts);
@@ -96,4 +102,42 @@ export function sampleDecoyAdducts(
     for (let i = 0; i < k; i++) picks[out++] = work[i]!;
   }
   return { candidates: [...candidates], k, picks };
+}
+
+/** v3 decoy candidates: the 80 decoy adducts minus every target adduct, chem_mod and neutral loss (FDR.__init__). */
+export function decoyCandidatesV3(targetAdducts: readonly string[], chemMods: readonly string[], neutralLosses: readonly string[]): string[] {
+  const excluded = new Set([...targetAdducts, ...chemMods, ...neutralLosses]);
+  return DECOY_ADDUCTS.filter((a) => !excluded.has(a));
+}
+
+/**
+ * v3 decoy sample (`_decoy_adduct_gen`, analysis_version ≥ 3): v1's stream with one target modifier — one shuffle
+ * per formula — broadcast to all `nTm` target modifiers, in v1's DecoySample layout so the ion table takes either.
+ */
+export function sampleDecoyAdductsV3(nFormulas: number, nTm: number, candidates: readonly string[], requestedK: number, seed = DECOY_SEED): DecoySample {
+  const perFormula = sampleDecoyAdducts(nFormulas, 1, candidates, requestedK, seed);
+  const k = perFormula.k;
+  const picks = new Uint8Array(nFormulas * nTm * k);
+  for (let f = 0; f < nFormulas; f++) {
+    const own = perFormula.picks.subarray(f * k, (f + 1) * k);
+    for (let t = 0; t < nTm; t++) picks.set(own, (f * nTm + t) * k);
+  }
+  return { candidates: perFormula.candidates, k, picks };
+}
+
+/** Which decoy rule an analysis version uses (fdr.py: `if self.analysis_version < 3` → v1). */
+export type DecoyRule = 'v1' | 'v3';
+
+export function decoyRuleOf(analysisVersion = 1): DecoyRule {
+  return analysisVersion < 3 ? 'v1' : 'v3';
+}
+
+/** The candidate list of a rule. */
+export function decoyCandidatesFor(rule: DecoyRule, targetAdducts: readonly string[], chemMods: readonly string[], neutralLosses: readonly string[]): string[] {
+  return rule === 'v3' ? decoyCandidatesV3(targetAdducts, chemMods, neutralLosses) : decoyCandidates(targetAdducts);
+}
+
+/** The decoy sample of a rule (same layout for both). */
+export function sampleDecoysFor(rule: DecoyRule, nFormulas: number, nTm: number, candidates: readonly string[], requestedK: number): DecoySample {
+  return rule === 'v3' ? sampleDecoyAdductsV3(nFormulas, nTm, candidates, requestedK) : sampleDecoyAdducts(nFormulas, nTm, candidates, requestedK);
 }

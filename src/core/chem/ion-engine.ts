@@ -11,7 +11,7 @@
 // The result equals buildIonTable per DB followed by the job's merge (targets of all DBs first seen first).
 
 import type { IonTable } from './ion-table-types.ts';
-import { decoyCandidates, makeTargetModifiers, sampleDecoyAdducts } from './decoys.ts';
+import { decoyCandidatesFor, makeTargetModifiers, sampleDecoysFor, type DecoyRule } from './decoys.ts';
 import { isNoopModifier } from './ions.ts';
 
 export interface IonJobParams {
@@ -20,6 +20,8 @@ export interface IonJobParams {
   adducts: string[];
   polarity: '+' | '-';
   decoySampleSize: number;
+  /** Decoy sampling rule (chem/decoys.ts; decoyRuleOf(analysisVersion)); default 'v1'. */
+  decoyRule?: DecoyRule;
 }
 
 export interface MergedIonTables {
@@ -434,7 +436,7 @@ function compileJob(formulaLists: readonly (readonly string[])[], params: IonJob
   const tms = makeTargetModifiers(chemMods, neutralLosses, adducts);
   const cms = ['', ...chemMods].map((m) => compile(m, symbols));
   const nls = ['', ...neutralLosses].map((m) => compile(m, symbols));
-  const candidates = decoyCandidates(adducts);
+  const candidates = decoyCandidatesFor(params.decoyRule ?? 'v1', adducts, chemMods, neutralLosses);
   const ads = [...adducts, ...candidates].map((m) => compile(m, symbols));
   for (const st of [...cms, ...nls, ...ads]) hashSteps(st, symbols);
   base.hashAll(symbols);
@@ -548,7 +550,7 @@ function buildDbTable(
   job: CompiledJob, nF: number, fOffset: number, params: IonJobParams, resolver: IonResolver, cur: Vec, store: IonStore,
 ): IonTable {
   const { base, cms, nls, nNl, nAd, nPre, nTm } = job;
-  const sample = sampleDecoyAdducts(nF, nTm, job.candidates, params.decoySampleSize);
+  const sample = sampleDecoysFor(params.decoyRule ?? 'v1', nF, nTm, job.candidates, params.decoySampleSize);
   const k = sample.k;
   const picks = sample.picks;
   const target = new Int32Array(nF * nTm).fill(-1);

@@ -3,6 +3,7 @@
 
 import { isNoopModifier, isValidModifier } from './ions.ts';
 import { buildMergedIonTables, type MergedIonTables } from './ion-engine.ts';
+import type { DecoyRule } from './decoys.ts';
 
 export interface IonTableParams {
   /** Distinct molecular formulas in database order (decoy sampling depends on the order). */
@@ -13,6 +14,8 @@ export interface IonTableParams {
   polarity: '+' | '-';
   /** Requested decoys per target (METASPACE default 20); capped by the number of candidates. */
   decoySampleSize: number;
+  /** Decoy sampling rule (chem/decoys.ts: decoyRuleOf(analysisVersion)); default 'v1'. */
+  decoyRule?: DecoyRule;
 }
 
 import type { IonTable } from './ion-table-types.ts';
@@ -44,13 +47,13 @@ function checkList(what: string, list: readonly string[], allowEmptyList: boolea
 }
 
 export function buildIonTable(params: IonTableParams): IonTable {
-  const { formulas, chemMods, neutralLosses, adducts, polarity, decoySampleSize } = params;
+  const { formulas, chemMods, neutralLosses, adducts, polarity, decoySampleSize, decoyRule } = params;
   checkList('adduct', adducts, false);
   checkList('chemical modification', chemMods, true);
   checkList('neutral loss', neutralLosses, true);
   if (polarity !== '+' && polarity !== '-') throw new IonTableError(`ion table: polarity must be '+' or '-', got '${String(polarity)}'`);
   // One engine for single tables and whole jobs (see ion-engine.ts): with one DB its merged list is the table's.
-  const merged = buildMergedIonTables([formulas], { chemMods, neutralLosses, adducts, polarity, decoySampleSize });
+  const merged = buildMergedIonTables([formulas], { chemMods, neutralLosses, adducts, polarity, decoySampleSize, ...(decoyRule !== undefined && { decoyRule }) });
   const t = merged.tables[0]!;
   t.ions = merged.ions;
   t.ionIsTarget = merged.isTarget;
@@ -67,7 +70,7 @@ export function buildJobIonTables(formulaLists: readonly (readonly string[])[], 
   checkList('chemical modification', chemMods, true);
   checkList('neutral loss', neutralLosses, true);
   if (polarity !== '+' && polarity !== '-') throw new IonTableError(`ion table: polarity must be '+' or '-', got '${String(polarity)}'`);
-  const paramsKey = JSON.stringify([chemMods, neutralLosses, adducts, polarity, params.decoySampleSize]);
+  const paramsKey = JSON.stringify([chemMods, neutralLosses, adducts, polarity, params.decoySampleSize, params.decoyRule ?? 'v1']);
   if (last && last.paramsKey === paramsKey && sameLists(last.formulaLists, formulaLists)) return last.result;
   const result = buildMergedIonTables(formulaLists, params);
   last = { paramsKey, formulaLists: formulaLists.map((l) => [...l]), result };

@@ -3,6 +3,8 @@
 import { ELEMENTS } from '../chem/elements.ts';
 import { isNoopModifier, isValidModifier } from '../chem/ions.ts';
 
+import { INSTRUMENTS, instrumentFromName, type Instrument } from '../chem/centroids-v3.ts';
+
 export interface DsConfig {
   name: string;
   imzmlPath: string;
@@ -23,6 +25,9 @@ export interface DsConfig {
   scoringModel: string | null;
   /** METASPACE's `fdr.scoring_model_id`: a row id of METASPACE's own database, which imzlens cannot resolve. */
   scoringModelId: number | null;
+  /** `isotope_generation.instrument` (or top-level `instrument`), canonical spelling; null = not given (the engine
+   *  then uses TOF). Shapes the isotope patterns of analysis_version ≥ 2 only. */
+  instrument: Instrument | null;
 }
 
 export interface DbConfig {
@@ -122,6 +127,13 @@ function num(o: Obj, key: string, problems: string[], check: (x: number) => stri
   return v;
 }
 
+function instrumentOf(v: unknown, key: string, problems: string[]): Instrument | null {
+  if (v === undefined) return null;
+  const ins = typeof v === 'string' ? instrumentFromName(v) : null;
+  if (ins === null) problems.push(`"${key}" must be ${INSTRUMENTS.map((i) => `"${i}"`).join(', ')} (the mass analyzer), got ${JSON.stringify(v)}`);
+  return ins;
+}
+
 function polarityOf(v: unknown, key: string, problems: string[]): '+' | '-' | null {
   if (v === undefined) return null;
   if (v === '+' || v === 'positive' || v === 'Positive' || v === 1) return '+';
@@ -159,6 +171,7 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
   const sm = fdr.scoring_model ?? o.scoring_model;
   if (sm !== undefined && sm !== null && typeof sm !== 'string') problems.push(`"scoring_model" must be a model name, got ${JSON.stringify(sm)}`);
   const scoringModelId = fdr.scoring_model_id === null ? null : num(fdr, 'scoring_model_id', problems, () => null);
+  const instrument = o.instrument !== undefined ? instrumentOf(o.instrument, 'instrument', problems) : instrumentOf(iso.instrument, 'isotope_generation.instrument', problems);
   if (problems.length) throw new ConfigError(file, problems);
   return {
     scoringModel: typeof sm === 'string' && sm ? sm : null,
@@ -174,6 +187,7 @@ export function parseDsConfig(o: Obj, file: string): DsConfig {
     neutralLosses,
     chemMods,
     analysisVersion,
+    instrument,
   };
 }
 

@@ -71,7 +71,7 @@ export async function runAnnotationDetailed(opts: AnnotationOptions): Promise<{ 
   const charge = params.polarity === '+' ? 1 : -1;
   const { table: centroids, errors: centroidErrors } = await run.run(
     'centroids',
-    () => centroidsStage({ ions, charge, sigma: params.sigma, executor, cache: opts.centroidCache, signal, onProgress: (d, t) => run.progress('centroids', d, t) }),
+    () => centroidsStage({ ions, charge, sigma: params.sigma, analysisVersion: params.analysisVersion, instrument: params.instrument, executor, cache: opts.centroidCache, signal, onProgress: (d, t) => run.progress('centroids', d, t) }),
     () => ions.length,
     'ion formulas',
   );

@@ -1,6 +1,7 @@
 // The result model of an annotation job: what the table, viewer, CSV export and result bundle show.
 // One object per annotation row is fine here (hundreds to thousands of rows, never per peak).
 import type { AnalysisVersion } from '../score/models/versions.ts';
+import type { Instrument } from '../chem/centroid-model.ts';
 
 export type { AnalysisVersion };
 
@@ -16,13 +17,19 @@ export interface JobParams {
   ppm: number;
   /** Decoy sample size (1–80, METASPACE default 20). */
   decoys: number;
-  /** METASPACE analysis_version: picks the scoring model and FDR method (score/models/index.ts). */
+  /** METASPACE analysis_version: picks the scoring model and FDR method (score/models/index.ts), the isotope
+   *  patterns (chem/centroid-model.ts: ≥ 2 → cpyMSpec 0.4.2) and the decoy rule (chem/decoys.ts: ≥ 3 → v3). */
   analysisVersion: AnalysisVersion;
   /**
    * The scoring model of versions that offer a choice (v3: METASPACE-ML 'animal' | 'plant'; absent = its default,
    * 'animal'). Versions without a choice (v1) ignore it.
    */
   scoringModel?: string;
+  /** METASPACE `isotope_generation.instrument`: the analyzer whose resolving power model shapes the isotope
+   *  patterns of analysis_version ≥ 2. Absent = 'TOF' (the engine's isocalc_wrapper default; METASPACE's upload
+   *  derives it from the metadata's Analyzer, unknown → Orbitrap). Version 1 ignores it (its engine code builds a
+   *  TOF model without reading it). */
+  instrument?: Instrument;
 }
 
 export interface AnnotationRow {

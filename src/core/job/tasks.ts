@@ -3,7 +3,7 @@
 // strings and typed arrays, so they cross worker boundaries and S3 unchanged.
 import type { TaskContext, TaskFn } from './task-context.ts';
 import { scoreTask } from './score-task.ts';
-import { computeCentroidTable } from '../chem/centroids.ts';
+import { computeCentroidTableFor, type Instrument } from '../chem/centroid-model.ts';
 
 export type { TaskContext, TaskFn };
 
@@ -11,11 +11,14 @@ export interface CentroidsTaskInput {
   ions: string[];
   charge: 1 | -1;
   sigma: number;
+  /** Absent = 1 (v1 patterns); see chem/centroid-model.ts. */
+  analysisVersion?: number;
+  instrument?: Instrument;
 }
 
 /** Isotope centroids of a chunk of ion formulas (the centroids stage fans out over these). */
 async function centroidsTask(input: CentroidsTaskInput) {
-  return computeCentroidTable(input.ions, input.charge, input.sigma);
+  return computeCentroidTableFor(input.ions, input.charge, input.sigma, { analysisVersion: input.analysisVersion, instrument: input.instrument });
 }
 
 const registry: Record<string, TaskFn> = {

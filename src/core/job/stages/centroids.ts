@@ -2,27 +2,33 @@
 import type { CentroidTable } from '../../types.ts';
 import type { Executor } from '../executor.ts';
 import type { CentroidsTaskInput } from '../tasks.ts';
-import { computeCentroidTable, roundSigma, CENTROID_ALGORITHM_VERSION, type CentroidTableResult } from '../../chem/centroids.ts';
+import { roundSigma, type CentroidTableResult } from '../../chem/centroids.ts';
+import { centroidAlgorithm, computeCentroidTableFor, type Instrument } from '../../chem/centroid-model.ts';
 import { centroidCacheKey, type CentroidCache } from '../../chem/centroid-cache.ts';
 
 export interface CentroidsStageInput {
   ions: string[];
   charge: 1 | -1;
   sigma: number;
+  /** METASPACE analysis_version (default 1): ≥ 2 computes cpyMSpec 0.4.2 patterns with `instrument` (chem/centroid-model.ts). */
+  analysisVersion?: number;
+  instrument?: Instrument;
   executor: Executor;
   cache?: CentroidCache;
   signal?: AbortSignal;
   onProgress(done: number, total: number): void;
 }
 
-export async function centroidsStage({ ions, charge, sigma, executor, cache, signal, onProgress }: CentroidsStageInput): Promise<CentroidTableResult> {
-  const key = centroidCacheKey(ions, charge, roundSigma(sigma), CENTROID_ALGORITHM_VERSION);
+export async function centroidsStage({ ions, charge, sigma, analysisVersion, instrument, executor, cache, signal, onProgress }: CentroidsStageInput): Promise<CentroidTableResult> {
+  const model = { analysisVersion, instrument };
+  // The key names the calculator and instrument: a v1 table (cached or shipped) is never used for v3, nor back.
+  const key = centroidCacheKey(ions, charge, roundSigma(sigma), centroidAlgorithm(model));
   const hit = await cache?.get(key);
   if (hit && hit.table.n === ions.length && hit.ionFormulas.every((f, i) => f === ions[i])) return { table: hit.table, errors: hit.errors };
   const chunk = Math.max(1000, Math.ceil(ions.length / (executor.concurrency * 6)));
   const inputs: CentroidsTaskInput[] = [];
-  for (let i = 0; i < ions.length; i += chunk) inputs.push({ ions: ions.slice(i, i + chunk), charge, sigma });
-  const parts = inputs.length === 1 ? [computeCentroidTable(ions, charge, sigma)] : await executor.map<CentroidsTaskInput, CentroidTableResult>('centroids', inputs, { signal, onProgress });
+  for (let i = 0; i < ions.length; i += chunk) inputs.push({ ions: ions.slice(i, i + chunk), charge, sigma, ...(analysisVersion !== undefined && { analysisVersion }), ...(instrument !== undefined && { instrument }) });
+  const parts = inputs.length === 1 ? [computeCentroidTableFor(ions, charge, sigma, model)] : await executor.map<CentroidsTaskInput, CentroidTableResult>('centroids', inputs, { signal, onProgress });
   const merged = concatCentroidTables(parts);
   await cache?.set(key, { ionFormulas: ions, table: merged.table, errors: merged.errors });
   return merged;

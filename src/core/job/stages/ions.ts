@@ -3,6 +3,7 @@
 import type { MolDb } from '../../chem/moldb.ts';
 import type { JobParams } from '../result.ts';
 import { buildJobIonTables, type IonTable } from '../../chem/ion-table.ts';
+import { decoyRuleOf } from '../../chem/decoys.ts';
 
 export interface JobIons {
   /** One ion table per DB, indexing into `ions`. */
@@ -22,6 +23,8 @@ export function ionsStage(dbs: readonly MolDb[], params: JobParams): JobIons {
       adducts: params.adducts,
       polarity: params.polarity,
       decoySampleSize: params.decoys,
+      // v1 draws decoys per (formula, target modifier), v3 once per formula (chem/decoys.ts)
+      decoyRule: decoyRuleOf(params.analysisVersion),
     },
   );
   if (ions.length === 0) throw new Error('the databases and modifiers yield no ion formulas: check the formulas and adducts');
