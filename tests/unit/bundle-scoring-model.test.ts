@@ -48,6 +48,12 @@ describe('bundles and the scoring model', () => {
     expect(b.result.params.scoringModel).toBe('plant');
   });
 
+  it('a v3 bundle keeps the isotope patterns\' instrument; an unknown instrument is refused', async () => {
+    const bytes = await bundle({ ...baseParams, analysisVersion: 3, scoringModel: 'animal', instrument: 'FTICR' });
+    expect((await readBundle(bytes)).result.params.instrument).toBe('FTICR');
+    await expect(readBundle(editParams(bytes, (p) => (p.instrument = 'QTOF')))).rejects.toThrow(BundleError);
+  });
+
   it('a v1 bundle as written before the model field opens unchanged (no scoringModel key)', async () => {
     const b = await readBundle(await bundle(baseParams));
     expect(b.result.params).toEqual(baseParams);

@@ -7,6 +7,7 @@ import { ANALYSIS_VERSIONS, isAnalysisVersion, modelProblem } from '../score/mod
 import type { DatasetMeta } from '../types.ts';
 import { BundleError } from './errors.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, jsonNumber, MAX_BUNDLE_ROIS, type BundleLimits, type BundleManifest } from './format.ts';
+import { INSTRUMENTS } from '../chem/centroids-v3.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -126,6 +127,8 @@ function params(c: Checker, v: unknown, path: string): JobParams {
     if (problem) c.fail(`${path}.scoringModel`, problem);
     out.scoringModel = model;
   }
+  // the isotope patterns' instrument (analysis_version >= 2); absent in older bundles and in v1 jobs
+  if (p.instrument !== undefined) out.instrument = c.oneOf(p.instrument, `${path}.instrument`, INSTRUMENTS);
   return out;
 }
 
