@@ -12,9 +12,12 @@ import { runExample } from './job-form.ts';
 
 const SHOTS = '/tmp/v3score-shots';
 
+let lastCsvComments = '';
 async function exportCsv(page: import('@playwright/test').Page): Promise<Record<string, string>[]> {
   const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  const text = fs.readFileSync(await d.path(), 'utf8').replace(/^#.*\n/gm, '');
+  const raw = fs.readFileSync(await d.path(), 'utf8');
+  lastCsvComments = (raw.match(/^#.*$/gm) ?? []).join('\n');
+  const text = raw.replace(/^#.*\n/gm, '');
   return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
 }
 
@@ -40,6 +43,7 @@ test('example → METASPACE-ML (v3) Animal in the job form → labelled v3 table
   const form = page.getByTestId('job-form');
   await expect(page.getByTestId('analysis-version')).toHaveValue('1');
   await expect(page.getByTestId('scoring-model')).toHaveCount(0);
+  await expect(page.getByTestId('instrument')).toHaveCount(0); // v1's patterns have no instrument model
   await expect(page.getByTestId('scoring-explain')).toContainText('Original METASPACE scoring');
   await page.getByTestId('analysis-version').selectOption({ label: 'METASPACE-ML (v3)' });
   await expect(page.getByTestId('scoring-model')).toHaveValue('animal');
@@ -47,6 +51,9 @@ test('example → METASPACE-ML (v3) Animal in the job form → labelled v3 table
   await expect(page.getByTestId('scoring-explain')).toContainText('Plant: plant samples');
   await page.getByTestId('scoring-model').selectOption('plant');
   await page.getByTestId('scoring-model').selectOption('animal');
+  // v3's isotope patterns follow the analyzer (TOF when not given, as the engine)
+  await expect(page.getByTestId('instrument')).toHaveValue('TOF');
+  await page.getByTestId('instrument').selectOption('FTICR');
   await form.screenshot({ path: path.join(SHOTS, 'job-form-v3.png') });
 
   await page.getByTestId('run-job').click();
@@ -64,6 +71,7 @@ test('example → METASPACE-ML (v3) Animal in the job form → labelled v3 table
   const v3Csv = await exportCsv(page);
   expect(v3Csv.length).toBeGreaterThan(2);
   expect(Object.keys(v3Csv[0]).slice(-2)).toEqual(['msm_product', 'scoring_model']);
+  expect(lastCsvComments).toContain('instrument: FTICR');
   expect(v3Csv.every((r) => r.scoring_model === 'METASPACE-ML_Animal v2.2023-12-14')).toBe(true);
   // msm is the model score, not the product (the v1 table's msm)
   expect(v3Csv.some((r) => Number(r.msm) !== Number(r.msm_product))).toBe(true);

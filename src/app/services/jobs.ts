@@ -113,6 +113,8 @@ export function jobKey(datasetId: string, dbs: readonly SelectedDb[], params: Jo
     p.sigma, p.ppm, p.decoys, p.analysisVersion,
     // the chosen model of versions that have one (v3: animal | plant); v1 keys stay as they were
     ...optional(effectiveModel(p.analysisVersion, p.scoringModel)),
+    // the isotope patterns' analyzer of versions >= 2 (v1 and v3 keys without it stay as they were)
+    ...optional(p.instrument),
   ])}`;
 }
 

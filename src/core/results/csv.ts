@@ -93,7 +93,7 @@ function commentLines(result: JobResult, rows: readonly AnnotationRow[], info: C
     `# job created: ${result.createdAt}`,
     `# databases: ${p.databases.join('; ')}`,
     `# polarity: ${p.polarity}; adducts: ${p.adducts.join(' ')}; neutral losses: ${p.neutralLosses.join(' ') || 'none'}; chem mods: ${p.chemMods.join(' ') || 'none'}`,
-    `# isocalc_sigma: ${p.sigma}; ppm: ${p.ppm}; decoys: ${p.decoys}`,
+    `# isocalc_sigma: ${p.sigma}; ppm: ${p.ppm}; decoys: ${p.decoys}${p.analysisVersion >= 2 ? `; instrument: ${p.instrument ?? 'TOF'}` : ''}`,
   ];
   const model = scoringModelName(result);
   if (model) lines.push(`# scoring: METASPACE-ML model ${model} (msm = model score; msm_product = chaos × spatial × spectral)`);
