@@ -170,6 +170,8 @@ test('a running job can be cancelled; nothing is kept and the form is usable aga
   await page.getByTestId('decoys').fill('7'); // parameters no other test uses: no cached result to reopen
   await page.getByTestId('run-job').click();
   await expect(page.getByTestId('job-progress')).toBeVisible();
+  // cancel once a stage runs (a cancel during the job's set-up stops it before any stage starts: no stage to mark)
+  await expect(page.locator('[data-testid=job-progress] li.current')).toHaveCount(1, { timeout: 60_000 });
   await page.getByTestId('job-cancel').click();
   await expect(page.getByTestId('job-message')).toHaveText('Job cancelled.', { timeout: 60_000 });
   // the stage it was in is marked stopped (its timer no longer runs), not done
