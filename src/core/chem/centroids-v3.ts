@@ -21,7 +21,7 @@ import { ELECTRON_MASS } from './elements.ts';
 import { FormulaError, parseFormula } from './formula.ts';
 import { IsotopeError } from './isotopes.ts';
 import { isotopePatternV3 } from './isotopes-v3.ts';
-import { SIGMA_TO_FWHM as SIGMA_TO_FWHM_SHARED, N_PEAKS, roundSigma, fastForward, type CentroidTableResult, type IonCentroids } from './centroids.ts';
+import { SIGMA_TO_FWHM as SIGMA_TO_FWHM_SHARED, N_PEAKS, roundSigma, fastForward, ringCentroid, type CentroidTableResult, type IonCentroids } from './centroids.ts';
 
 export type Instrument = 'TOF' | 'Orbitrap' | 'FTICR';
 export const INSTRUMENTS: readonly Instrument[] = ['TOF', 'Orbitrap', 'FTICR'];
@@ -86,8 +86,8 @@ export function sigmaAt(mass: number, instrument: Instrument, rp200: number): nu
 
 const mzw = new Float64Array(BINS);
 const inw = new Float64Array(BINS);
-const linM = new Float64Array(BINS);
-const linI = new Float64Array(BINS);
+/** ringCentroid's output: m/z, intensity. */
+const ringOut = new Float64Array(2);
 
 interface Centroids {
   mzs: number[];
@@ -167,25 +167,9 @@ function envelopeCentroids(P: Float64Array, I: Float64Array, instrument: Instrum
     const c = inw[center]!;
     if (!(inw[center === 0 ? BINS - 1 : center - 1]! < c && c >= inw[center === BINS - 1 ? 0 : center + 1]!)) continue;
     if (c < MIN_ABUNDANCE) continue;
-    // Linearise the ring, oldest sample first (the centre lands on index 7), and centroid it.
-    let src = lastIdx === BINS - 1 ? 0 : lastIdx + 1;
-    for (let t = 0; t < BINS; t++) {
-      linM[t] = mzw[src]!;
-      linI[t] = inw[src]!;
-      src = src === BINS - 1 ? 0 : src + 1;
-    }
-    let i = CENTER;
-    while (i !== 0 && linI[i - 1]! < linI[i]!) i--;
-    let mzSum = 0;
-    let total = 0;
-    let max = 0;
-    for (; i < BINS; i++) {
-      if (i > CENTER && i + 1 !== BINS && linI[i + 1]! > linI[i]!) break;
-      mzSum += linM[i]! * linI[i]!;
-      total += linI[i]!;
-      if (linI[i]! > max) max = linI[i]!;
-    }
-    out.mzs.push(mzSum / total);
+    ringCentroid(mzw, inw, lastIdx, ringOut);
+    const max = ringOut[1]!;
+    out.mzs.push(ringOut[0]!);
     out.ints.push(max);
     prune?.found(max);
   }

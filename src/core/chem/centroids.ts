@@ -238,11 +238,11 @@ function relevantIntervals(g: number, theta: number, rp: number): number {
 }
 
 /**
- * ims-cpp's centroid of the local maximum at the centre of the 15-sample ring (newest sample at `slot`):
- * intensity-weighted m/z over the peak's samples, stored as centroid number `count`. Returns its intensity
- * (the largest sample).
+ * ims-cpp's centroid of the local maximum at the centre of a 15-sample ring (m/z `mzw`, intensity `inw`, newest
+ * sample at `slot`; cpyMSpec 0.3.5 and 0.4.2 share it): the intensity-weighted m/z over the peak's samples goes to
+ * out[0], its intensity (the largest sample) to out[1].
  */
-function emitCentroid(slot: number, count: number): number {
+export function ringCentroid(mzw: Float64Array, inw: Float64Array, slot: number, out: Float64Array): void {
   // Linearise the ring buffer, oldest sample first (centre lands on index 7).
   let src = slot === BINS - 1 ? 0 : slot + 1;
   for (let t = 0; t < BINS; t++) {
@@ -261,8 +261,17 @@ function emitCentroid(slot: number, count: number): number {
     total += linI[i]!;
     if (linI[i]! > max) max = linI[i]!;
   }
-  pushCentroid(count, mzSum / total, max);
-  return max;
+  out[0] = mzSum / total;
+  out[1] = max;
+}
+
+const ringOut = new Float64Array(2);
+
+/** The centroid of the ring at `slot` (ringCentroid), stored as centroid number `count`; returns its intensity. */
+function emitCentroid(slot: number, count: number): number {
+  ringCentroid(mzw, inw, slot, ringOut);
+  pushCentroid(count, ringOut[0]!, ringOut[1]!);
+  return ringOut[1]!;
 }
 
 /** Keeps the N_PEAKS largest centroid intensities so far in `best` (descending; for θ). Returns the new count. */
