@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDataset } from '../../bench/ingest.ts';
+import { allStoreKeys } from './storage-steps.ts';
 
 const NAME = 'cancel-6000';
 let files: { imzml: string; ibd: string };
@@ -16,21 +17,6 @@ test.beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
   files = await generateDataset(dir, NAME, 6000, 1000, 100);
 });
-
-/** Every key of the page's dataset store (database 'imzlens', object store 'datasets'). */
-async function storeKeys(page: Page): Promise<unknown[]> {
-  return page.evaluate(() => new Promise<unknown[]>((res, rej) => {
-    const open = indexedDB.open('imzlens');
-    open.onerror = () => rej(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('datasets')) { db.close(); res([]); return; }
-      const req = db.transaction('datasets').objectStore('datasets').getAllKeys();
-      req.onsuccess = () => { db.close(); res(req.result as unknown[]); };
-      req.onerror = () => rej(req.error);
-    };
-  }));
-}
 
 /**
  * Picks the pair, then clicks Cancel from inside the page (no round trip) as soon as the progress line matches.
@@ -74,19 +60,19 @@ for (const when of [
   test(`cancel during '${when.stage}'${when.last ? ' at the last segment (commit next)' : ''} keeps nothing`, async ({ page }) => {
     await page.goto('/');
     await page.getByTestId('file-input').waitFor({ state: 'attached' });
-    expect(await storeKeys(page)).toEqual([]);
+    expect(await allStoreKeys(page)).toEqual([]);
     const seen = await ingestAndCancel(page, when);
     if (when.stage === 'Reading spectra') expect(seen).toMatch(/MB\/s · ETA/);
     await page.screenshot({ path: `/tmp/s4-ingest-shots/cancel-${when.last ? 'last' : when.stage.split(' ')[0].toLowerCase()}.png` });
     // a moment later still nothing: no write of the cancelled ingest lands after the cleanup
     await page.waitForTimeout(1500);
-    expect(await storeKeys(page)).toEqual([]);
+    expect(await allStoreKeys(page)).toEqual([]);
     await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(0);
     // and after a reload (the library reads the store afresh)
     await page.reload();
     await page.getByTestId('file-input').waitFor({ state: 'attached' });
     await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(0);
-    expect(await storeKeys(page)).toEqual([]);
+    expect(await allStoreKeys(page)).toEqual([]);
   });
 }
 
@@ -110,7 +96,7 @@ test('an ingest that is not cancelled is listed, and its records are those of on
   console.log(`progress lines seen: ${seen.length}; with bytes: ${bytes.length}`);
   expect(bytes.some((m) => m![1] === 'Reading spectra')).toBe(true);
   for (const m of bytes) if (Number(m![2]) < Number(m![3])) expect(m![4], m![0]).toBe(' · ETA');
-  const keys = (await storeKeys(page)) as unknown[][];
+  const keys = (await allStoreKeys(page)).map((k) => JSON.parse(k) as unknown[]);
   const kinds = new Set(keys.map((k) => k[0]));
   expect([...kinds].sort()).toEqual(['blob', 'meta', 'seg']);
   expect(new Set(keys.map((k) => k[1])).size).toBe(1);

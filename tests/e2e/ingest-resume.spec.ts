@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDataset } from '../../bench/ingest.ts';
+import { allStoreKeys } from './storage-steps.ts';
 
 const NAME = 'resume-24k';
 const OTHER = 'resume-other';
@@ -30,21 +31,6 @@ test.beforeAll(async () => {
 });
 
 interface Digests { keys: string[]; segs: Record<string, string>; blobs: Record<string, string>; meta: unknown }
-
-/** Every key of the page's dataset store, as JSON strings. */
-async function storeKeys(page: Page): Promise<string[]> {
-  return page.evaluate(() => new Promise<string[]>((res, rej) => {
-    const open = indexedDB.open('imzlens');
-    open.onerror = () => rej(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('datasets')) { db.close(); res([]); return; }
-      const req = db.transaction('datasets').objectStore('datasets').getAllKeys();
-      req.onsuccess = () => { db.close(); res((req.result as unknown[]).map((k) => JSON.stringify(k))); };
-      req.onerror = () => rej(req.error);
-    };
-  }));
-}
 
 /** SHA-256 of every stored record of dataset `id` (read from IndexedDB in the page), keyed without the id. */
 async function digests(page: Page, id: string): Promise<Digests> {
@@ -141,7 +127,7 @@ async function resumeAndCompare(page: Page, rec: Rec, shot: string): Promise<voi
   for (const s of sorts) expect(s).toBeGreaterThan(rec.nextBucket);
   expect(seen.some((t) => /Reading spectra….*MB\/s · ETA/.test(t)), seen.join('\n')).toBe(true);
   // one dataset, complete: no pending marker or resume record left, and the same bytes as the uninterrupted ingest
-  const keys = (await storeKeys(page)).map((k) => JSON.parse(k) as unknown[]);
+  const keys = (await allStoreKeys(page)).map((k) => JSON.parse(k) as unknown[]);
   expect(new Set(keys.map((k) => k[0]))).toEqual(new Set(['seg', 'blob', 'meta']));
   expect(new Set(keys.map((k) => k[1]))).toEqual(new Set([rec.id]));
   const got = await digests(page, rec.id);
@@ -158,7 +144,7 @@ test('the uninterrupted ingest (reference records)', async ({ page }) => {
   const rec = await waitForRecord(page, { minBucket: 0 });
   expect(rec.bucketsPerPass).toBeLessThan(rec.nBuckets);
   await expect(page.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1, { timeout: 600_000 });
-  const keys = (await storeKeys(page)).map((k) => JSON.parse(k) as unknown[]);
+  const keys = (await allStoreKeys(page)).map((k) => JSON.parse(k) as unknown[]);
   expect(keys.some((k) => k[0] === 'resume' || k[0] === 'pending')).toBe(false);
   reference = await digests(page, rec.id);
   expect(Object.keys(reference.segs).length).toBeGreaterThanOrEqual(20);
@@ -210,7 +196,7 @@ test('a wrong file is named and the interrupted ingest kept; Discard removes all
   // a dataset stored before
   await page.getByTestId('file-input').setInputFiles([other.imzml, other.ibd]);
   await expect(page.locator(`[data-testid=library-item][data-name="${OTHER}"]`)).toHaveCount(1, { timeout: 300_000 });
-  const before = await storeKeys(page);
+  const before = await allStoreKeys(page);
   const otherId = (JSON.parse(before[0]) as unknown[])[1] as string;
   const otherDigests = await digests(page, otherId);
 
@@ -219,7 +205,7 @@ test('a wrong file is named and the interrupted ingest kept; Discard removes all
   await page.reload();
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   await expectInterrupted(page, 'wrong-before');
-  const interruptedKeys = await storeKeys(page);
+  const interruptedKeys = await allStoreKeys(page);
 
   // the other pair's ibd instead of this one's
   await resumeWith(page, [files.imzml, other.ibd]);
@@ -228,7 +214,7 @@ test('a wrong file is named and the interrupted ingest kept; Discard removes all
   await expect(msg).toContainText(`the interrupted ingest's ibd ${NAME}.ibd had`);
   await page.screenshot({ path: `${SHOTS}/wrong-file.png` });
   await expect(page.getByTestId('interrupted-ingest')).toHaveCount(1);
-  expect((await storeKeys(page)).sort()).toEqual(interruptedKeys.sort());
+  expect((await allStoreKeys(page)).sort()).toEqual(interruptedKeys.sort());
 
   // only one file: asks for both
   await resumeWith(page, [files.imzml]);
@@ -237,12 +223,12 @@ test('a wrong file is named and the interrupted ingest kept; Discard removes all
   page.once('dialog', (d) => void d.accept());
   await page.getByTestId('interrupted-discard').click();
   await expect(page.getByTestId('interrupted-ingest')).toHaveCount(0);
-  expect((await storeKeys(page)).sort()).toEqual(before.sort());
+  expect((await allStoreKeys(page)).sort()).toEqual(before.sort());
   expect(await digests(page, otherId)).toEqual(otherDigests);
   await page.reload();
   await expect(page.locator(`[data-testid=library-item][data-name="${OTHER}"]`)).toHaveCount(1);
   await expect(page.getByTestId('interrupted-ingest')).toHaveCount(0);
-  expect((await storeKeys(page)).sort()).toEqual(before.sort());
+  expect((await allStoreKeys(page)).sort()).toEqual(before.sort());
   await page.screenshot({ path: `${SHOTS}/discarded.png` });
 });
 
@@ -259,7 +245,7 @@ test('an ingest running in another tab is neither offered for resume nor removed
   await b.screenshot({ path: `${SHOTS}/other-tab.png` });
   // the first tab finishes its ingest untouched
   await expect(a.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1, { timeout: 600_000 });
-  const id = (await storeKeys(a)).map((k) => JSON.parse(k) as unknown[]).find((k) => k[0] === 'meta' && (k[1] as string).startsWith(NAME))![1] as string;
+  const id = (await allStoreKeys(a)).map((k) => JSON.parse(k) as unknown[]).find((k) => k[0] === 'meta' && (k[1] as string).startsWith(NAME))![1] as string;
   expect(await digests(a, id)).toEqual(reference);
   await b.reload();
   await expect(b.locator(`[data-testid=library-item][data-name="${NAME}"]`)).toHaveCount(1);

@@ -12,16 +12,24 @@ export async function setQuota(cdp: CDPSession, origin: string, freeBytes?: numb
   return usage;
 }
 
+/** Every key of the page's dataset store (database 'imzlens', object store 'datasets'), as JSON strings. */
+export async function allStoreKeys(page: Page): Promise<string[]> {
+  return page.evaluate(() => new Promise<string[]>((res, rej) => {
+    const open = indexedDB.open('imzlens');
+    open.onerror = () => rej(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('datasets')) { db.close(); res([]); return; }
+      const req = db.transaction('datasets').objectStore('datasets').getAllKeys();
+      req.onsuccess = () => { db.close(); res((req.result as unknown[]).map((k) => JSON.stringify(k))); };
+      req.onerror = () => rej(req.error);
+    };
+  }));
+}
+
 /** Keys of the dataset store that belong to a dataset whose id contains `name` (ids are `<name>-<random>`). */
 export async function storedKeys(page: Page, name: string): Promise<string[]> {
-  return page.evaluate(async (n) => {
-    const req = indexedDB.open('imzlens');
-    const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
-    const tx = db.transaction('datasets', 'readonly');
-    const keys: IDBValidKey[] = await new Promise((res) => { const r = tx.objectStore('datasets').getAllKeys(); r.onsuccess = () => res(r.result); });
-    db.close();
-    return keys.map((k) => JSON.stringify(k)).filter((k) => k.includes(n));
-  }, name);
+  return (await allStoreKeys(page)).filter((k) => k.includes(name));
 }
 
 /** The earlier dataset (the example) still opens and annotates: select it, run a new job (ppm 4: not cached). */
