@@ -94,6 +94,26 @@ describe('LambdaPool (fake S3 + Lambda)', () => {
     expect([...f.objects.keys()]).toEqual([]);
   });
 
+  it('a status object served half-written (a local S3 server under load) is read again on the next poll', async () => {
+    const f = fakes(() => 'ok');
+    const s3 = f.opts.s3 as unknown as { send(cmd: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> };
+    const send = s3.send.bind(s3);
+    const halfServed = new Set<string>();
+    s3.send = async (cmd) => {
+      const key = cmd.input.Key as string | undefined;
+      if (cmd.constructor.name === 'GetObjectCommand' && key?.includes('status') && !halfServed.has(key) && f.objects.has(key)) {
+        halfServed.add(key);
+        const half = new TextDecoder().decode(f.objects.get(key)!).slice(0, 9);
+        return { Body: { transformToString: async () => half } };
+      }
+      return send(cmd);
+    };
+    const got = await new LambdaPool(f.opts).map('test-square', inputs);
+    expect(got).toEqual(expected);
+    expect(halfServed.size).toBe(inputs.length);
+    expect(f.calls.length).toBe(inputs.length); // read again, not run again
+  });
+
   it('retries throttling, 5xx and function errors without changing memory', async () => {
     const plan: Fate[] = ['throttle', '5xx', 'fail', 'throttle'];
     const f = fakes((n) => plan[n] ?? 'ok');

@@ -293,7 +293,16 @@ class StatusPoller {
       if (seen.has(key)) {
         // A failed read leaves the waiter in place: it is retried on the next tick.
         const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: key }));
-        const status = JSON.parse(await r.Body!.transformToString()) as TaskStatus;
+        const status = parseStatus(await r.Body!.transformToString());
+        // not complete JSON yet (an S3-compatible server may serve an object while writing it): read it next tick,
+        // until the task's deadline
+        if (!status) {
+          if (now > w.deadline) {
+            this.waiters.delete(key);
+            w.reject(new Error(`the Lambda task's status ${key} is not valid JSON: the task's function may have been cut off; run the job again`));
+          }
+          continue;
+        }
         this.waiters.delete(key);
         w.resolve({ kind: 'status', status });
       } else if (!w.started && seen.has(w.startedKey)) {
@@ -554,8 +563,9 @@ export class LambdaPool implements Executor {
     if (earlier.finished && earlier.finished.attempt >= earlier.started) {
       const keys = attemptKeys(run.jobDir, name, earlier.finished.attempt);
       const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: keys.statusKey }));
-      const status = JSON.parse(await r.Body!.transformToString()) as TaskStatus;
-      if (!status.ok) return null;
+      const status = parseStatus(await r.Body!.transformToString());
+      // a status that cannot be read (an S3-compatible server may serve an object while writing it) is as good as none
+      if (!status?.ok) return null;
       run.report.reused++;
       return { keys, waited: { kind: 'status', status } };
     }
@@ -685,4 +695,13 @@ export function formatStageReport(r: LambdaStageReport): string {
     `duration mean ${(r.meanDurationMs / 1000).toFixed(2)} s, max ${(r.maxDurationMs / 1000).toFixed(2)} s; max RSS ${r.maxRssMB} MB; ` +
     `wall ${(r.wallMs / 1000).toFixed(2)} s; ${r.gbSeconds.toFixed(2)} GB-s ≈ $${r.estimatedCostUSD.toFixed(5)}`
   );
+}
+
+/** A task's status object, or null when it is not (yet) complete JSON. */
+function parseStatus(text: string): TaskStatus | null {
+  try {
+    return JSON.parse(text) as TaskStatus;
+  } catch {
+    return null;
+  }
 }
