@@ -53,26 +53,40 @@ export async function earlierDatasetAnnotates(page: Page) {
 
 /**
  * Writes `bytes` of random data (incompressible) into the database 'quota-filler'; returns the bytes written. The
- * usage the test computed `bytes` from may lag what is stored (the page's own writes and deletes settle later), so a
- * chunk the quota refuses ends the filling: the storage is full either way.
+ * usage the test computed `bytes` from may lag what is stored (the page's own writes and deletes settle later), so
+ * when the quota refuses a 1 MB chunk the filling goes on in 64 kB chunks, and when one of those is refused the last
+ * one written is deleted again: the origin is left with 64–128 kB free, about what the caller asked for.
  */
 export async function fill(page: Page, bytes: number): Promise<number> {
   return page.evaluate(async (total) => {
     const req = indexedDB.open('quota-filler', 1);
     req.onupgradeneeded = () => req.result.createObjectStore('fill');
     const db: IDBDatabase = await new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
+    const tx = (mode: IDBTransactionMode, f: (s: IDBObjectStore) => void) => new Promise<boolean>((res, rej) => {
+      const t = db.transaction('fill', mode);
+      f(t.objectStore('fill'));
+      t.oncomplete = () => res(true);
+      t.onabort = () => (t.error?.name === 'QuotaExceededError' ? res(false) : rej(t.error));
+    });
     let done = 0;
+    let size = 1 << 20;
+    let last = { key: -1, size: 0 };
     for (let i = 0; done < total; i++) {
-      const chunk = new Uint8Array(Math.min(1 << 20, total - done));
+      const chunk = new Uint8Array(Math.min(size, total - done));
       for (let k = 0; k < chunk.length; k += 65536) crypto.getRandomValues(chunk.subarray(k, k + 65536));
-      const ok = await new Promise<boolean>((res, rej) => {
-        const tx = db.transaction('fill', 'readwrite');
-        tx.objectStore('fill').put(chunk.buffer, i);
-        tx.oncomplete = () => res(true);
-        tx.onabort = () => (tx.error?.name === 'QuotaExceededError' ? res(false) : rej(tx.error));
-      });
-      if (!ok) break;
-      done += chunk.length;
+      if (await tx('readwrite', (s) => s.put(chunk.buffer, i))) {
+        done += chunk.length;
+        last = { key: i, size: chunk.length };
+        continue;
+      }
+      if (size > 65536) { size = 65536; continue; }
+      if (last.key < 0) break;
+      const { key, size: freed } = last;
+      await tx('readwrite', (s) => s.delete(key));
+      done -= freed;
+      last = { key: -1, size: 0 };
+      // a 1 MB chunk given back is refilled in 64 kB chunks; a 64 kB one leaves the headroom
+      if (freed <= 65536) break;
     }
     db.close();
     return done;

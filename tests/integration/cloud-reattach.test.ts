@@ -90,8 +90,15 @@ describe('a reloaded page re-attaches to its Lambda job', () => {
     expect(stored).toBeGreaterThanOrEqual(1);
     expect(stored).toBeLessThan(total);
     // the runs in flight at the "reload" keep going in Lambda: wait until each has written its status
+    // (an invoke sent just before the abort may start a moment later: the counts must hold still for a second)
     let runs = await runsInS3();
-    for (const end = Date.now() + 120_000; Date.now() < end && runs.finished < runs.started; runs = await runsInS3()) await new Promise((r) => setTimeout(r, 100));
+    for (let end = Date.now() + 120_000, still = 0; Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = await runsInS3();
+      still = now.finished === now.started && now.started === runs.started && now.finished === runs.finished ? still + 1 : 0;
+      runs = now;
+      if (still >= 10) break;
+    }
     expect(runs.finished).toBe(runs.started);
     expect(runs.finished).toBeGreaterThan(stored); // some finished after the page had gone
 
