@@ -18,10 +18,9 @@
 // (the engine keeps 4 peaks) also skips samples that cannot reach the 4 largest centroids (Pruner below).
 import type { CentroidTable } from '../types.ts';
 import { ELECTRON_MASS } from './elements.ts';
-import { FormulaError, parseFormula } from './formula.ts';
 import { IsotopeError } from './isotopes.ts';
 import { isotopePatternV3 } from './isotopes-v3.ts';
-import { SIGMA_TO_FWHM as SIGMA_TO_FWHM_SHARED, N_PEAKS, roundSigma, fastForward, ringCentroid, type CentroidTableResult, type IonCentroids } from './centroids.ts';
+import { SIGMA_TO_FWHM as SIGMA_TO_FWHM_SHARED, N_PEAKS, roundSigma, fastForward, ringCentroid, finePatternOf, type CentroidTableResult, type IonCentroids } from './centroids.ts';
 
 export type Instrument = 'TOF' | 'Orbitrap' | 'FTICR';
 export const INSTRUMENTS: readonly Instrument[] = ['TOF', 'Orbitrap', 'FTICR'];
@@ -281,20 +280,7 @@ export interface V3Centroids {
  * With `topN` > 0 only the topN most intense centroids are guaranteed (exact; the rest may be missing): the table path.
  */
 export function cpyMSpecCentroids(ionFormula: string, charge: 1 | -1, sigma: number, instrument: Instrument, topN = 0): V3Centroids {
-  let counts: Map<string, number>;
-  try {
-    counts = parseFormula(ionFormula);
-  } catch (e) {
-    if (e instanceof FormulaError) throw new IsotopeError(`cannot compute isotope pattern: ${e.message}`);
-    throw e;
-  }
-  let fine;
-  try {
-    fine = isotopePatternV3(counts);
-  } catch (e) {
-    if (e instanceof IsotopeError) throw new IsotopeError(`ion "${ionFormula}": ${e.message}`);
-    throw e;
-  }
+  const fine = finePatternOf(ionFormula, isotopePatternV3);
   const n = fine.n;
   const shift = charge * ELECTRON_MASS;
   for (let i = 0; i < n; i++) fine.masses[i] = fine.masses[i]! - shift;

@@ -4,7 +4,7 @@
 import type { CentroidTable } from '../types.ts';
 import { ELECTRON_MASS } from './elements.ts';
 import { FormulaError, parseFormula } from './formula.ts';
-import { IsotopeError, isotopePattern } from './isotopes.ts';
+import { IsotopeError, isotopePattern, type FinePattern } from './isotopes.ts';
 import type { CentroidCache } from './centroid-cache.ts';
 import { centroidCacheKey } from './centroid-cache.ts';
 
@@ -468,6 +468,27 @@ export interface IonCentroids {
 
 const topIdx = new Int32Array(N_PEAKS);
 
+
+/**
+ * The fine isotope pattern of an ion formula by `pattern` (v1's or v3's calculator), with the errors both versions
+ * give: a bad formula or a pattern the calculator refuses becomes an IsotopeError naming the ion.
+ */
+export function finePatternOf(ionFormula: string, pattern: (counts: Map<string, number>) => FinePattern): FinePattern {
+  let counts: Map<string, number>;
+  try {
+    counts = parseFormula(ionFormula);
+  } catch (e) {
+    if (e instanceof FormulaError) throw new IsotopeError(`cannot compute isotope pattern: ${e.message}`);
+    throw e;
+  }
+  try {
+    return pattern(counts);
+  } catch (e) {
+    if (e instanceof IsotopeError) throw new IsotopeError(`ion "${ionFormula}": ${e.message}`);
+    throw e;
+  }
+}
+
 /** Writes the ≤4 centroids of one ion formula into out arrays at offset o (zero-padded); returns count. */
 function computeInto(
   ionFormula: string,
@@ -477,20 +498,7 @@ function computeInto(
   outI: Float64Array,
   o: number,
 ): number {
-  let counts: Map<string, number>;
-  try {
-    counts = parseFormula(ionFormula);
-  } catch (e) {
-    if (e instanceof FormulaError) throw new IsotopeError(`cannot compute isotope pattern: ${e.message}`);
-    throw e;
-  }
-  let fine;
-  try {
-    fine = isotopePattern(counts);
-  } catch (e) {
-    if (e instanceof IsotopeError) throw new IsotopeError(`ion "${ionFormula}": ${e.message}`);
-    throw e;
-  }
+  const fine = finePatternOf(ionFormula, isotopePattern);
   const n = fine.n;
   // addCharge, and the most intense fine peak for the resolving power.
   let topMass = 0;
