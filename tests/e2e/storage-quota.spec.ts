@@ -6,7 +6,7 @@
 //  - a real QuotaExceededError mid-ingest (another writer takes the space after the pre-check passed): the ingest
 //    stops, its partial data is removed, and the dataset stored before it still opens and annotates;
 //  - the dataset store alone (harness): the refused write removes the partial dataset.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { earlierDatasetAnnotates, fill, setQuota, storedKeys } from './storage-steps.ts';
@@ -34,6 +34,21 @@ function figures(msg: string): { need: number; free: number } {
   const m = /needs about ([\d.]+) MB, ([\d.]+) MB are free/.exec(msg);
   if (!m) throw new Error(`no "needs about X MB, Y MB are free" in: ${msg}`);
   return { need: Number(m[1]), free: Number(m[2]) };
+}
+
+/**
+ * A 40 MB quota for the origin, then the example ingested and annotated (the earlier dataset). Chromium's IndexedDB
+ * caches the space it may use for up to 30 s (BucketContext::kBucketSpaceCacheTimeLimit), so a quota lowered after
+ * the origin has written is not seen at once: the quota is set before the page opens storage.
+ */
+async function exampleUnder40MB(page: Page, baseURL: string): Promise<{ origin: string; cdp: CDPSession }> {
+  const origin = new URL(baseURL).origin;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 40e6 });
+  await page.goto('/');
+  await page.getByTestId('try-example').click();
+  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  return { origin, cdp };
 }
 
 test('a dataset that cannot fit is refused before any write, with needed and free MB; the earlier dataset still annotates', async ({ page, baseURL }) => {
@@ -65,14 +80,7 @@ test('a dataset that cannot fit is refused before any write, with needed and fre
 test('a real QuotaExceededError mid-ingest stops it, removes its data and keeps the earlier dataset intact', async ({ page, baseURL }) => {
   test.setTimeout(400_000);
   const errors = watchErrors(page);
-  const origin = new URL(baseURL!).origin;
-  const cdp = await page.context().newCDPSession(page);
-  // Chromium's IndexedDB caches the space it may use for up to 30 s (BucketContext::kBucketSpaceCacheTimeLimit), so a
-  // quota lowered after the origin has written is not seen at once: the quota is set before the page opens storage.
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 40e6 });
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  const { origin, cdp } = await exampleUnder40MB(page, baseURL!);
   const exampleKeys = (await storedKeys(page, 'example')).sort();
   expect(exampleKeys.length).toBeGreaterThan(2);
   // The fixture pair served by URL (Range requests from the ingest worker). When its ibd is first read — after the
@@ -120,12 +128,7 @@ test('a real QuotaExceededError mid-ingest stops it, removes its data and keeps 
 test('derived data meets the real quota: a clear message, nothing stored half, the dataset and its first job intact', async ({ page, baseURL }) => {
   test.setTimeout(400_000);
   const errors = watchErrors(page);
-  const origin = new URL(baseURL!).origin;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 40e6 });
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  const { origin, cdp } = await exampleUnder40MB(page, baseURL!);
   const main = page.locator('[data-testid=main-image] [data-testid=ion-viewer]');
   await expect(main).not.toHaveAttribute('data-rendered', '0', { timeout: 60_000 });
   await expect(page.getByTestId('job-item')).toHaveCount(1);
@@ -157,12 +160,7 @@ test('derived data meets the real quota: a clear message, nothing stored half, t
 // project. Kept here, whole, for whoever picks this up.
 test.fixme('a job result refused by the real quota: the table stays, a clear message, the job list unchanged', async ({ page, baseURL }) => {
   test.setTimeout(400_000);
-  const origin = new URL(baseURL!).origin;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 40e6 });
-  await page.goto('/');
-  await page.getByTestId('try-example').click();
-  await expect(page.getByTestId('annotation-table')).toBeVisible({ timeout: 240_000 });
+  const { origin, cdp } = await exampleUnder40MB(page, baseURL!);
   await expect(page.getByTestId('job-item')).toHaveCount(1);
   const { usage, quota } = await cdp.send('Storage.getUsageAndQuota', { origin });
   await fill(page, quota - usage - 50e3);
