@@ -112,7 +112,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 /** Section order of RESULTS.md: the seed's experiments and the scaling summary first, then the rest by name. */
-const ORDER = ['first-job', 'first-job-before', 'typical', 'interactive', 'interactive-sizes', 'viewer-tools', 'large', 'scaling', 'ingest', 'isotopes', 'page', 'annotate-manual', 'annotate'];
+const ORDER = ['first-job', 'first-job-before', 'typical', 'interactive', 'interactive-sizes', 'viewer-tools', 'metaspace-ml-v3', 'large', 'scaling', 'ingest', 'isotopes', 'page', 'annotate-manual', 'annotate'];
 
 function sections(dir: string): string {
   const rank = (f: string) => { const i = ORDER.indexOf(f.replace(/\.md$/, '')); return i < 0 ? ORDER.length : i; };
